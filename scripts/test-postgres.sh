@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Starts or stops a throw-away PostgreSQL 15 cluster for the test suite.
+#   source scripts/test-postgres.sh start   # exports SPMIS_TEST_POSTGRES_URL
+#   scripts/test-postgres.sh stop DIR
+# The cluster lives in a temporary folder, listens on 127.0.0.1 only, on a
+# free port, with fsync off (its data is thrown away).
+set -euo pipefail
+
+pg_bin=/usr/lib/postgresql/15/bin
+
+start_cluster() {
+  local dir port
+  dir=$(mktemp -d /tmp/spmis-pg.XXXXXX)
+  chown postgres:postgres "$dir" 2>/dev/null || true
+  chmod 700 "$dir"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  local as_postgres=()
+  if [ "$(id -u)" = 0 ]; then as_postgres=(runuser -u postgres --); fi
+  "${as_postgres[@]}" "$pg_bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1
+  "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
+    "-c listen_addresses=127.0.0.1 -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -k $dir -c max_connections=200" \
+    start >/dev/null
+  "${as_postgres[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres spmis
+  echo "$dir $port"
+}
+
+stop_cluster() {
+  local dir=$1
+  [ -d "$dir/data" ] || return 0
+  local as_postgres=()
+  if [ "$(id -u)" = 0 ]; then as_postgres=(runuser -u postgres --); fi
+  "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  start)
+    read -r SPMIS_TEST_PG_DIR SPMIS_TEST_PG_PORT < <(start_cluster)
+    export SPMIS_TEST_PG_DIR SPMIS_TEST_PG_PORT
+    export SPMIS_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:${SPMIS_TEST_PG_PORT}/spmis"
+    ;;
+  stop)
+    stop_cluster "${2:?cluster folder}"
+    ;;
+  *)
+    echo "usage: source $0 start | $0 stop DIR" >&2
+    return 2 2>/dev/null || exit 2
+    ;;
+esac

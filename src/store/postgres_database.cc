@@ -1,0 +1,279 @@
+// PostgreSQL backend over libpq: statements prepared once per connection,
+// parameters sent as text, bulk loads through COPY FROM STDIN. Every session
+// speaks UTC and ISO dates so values read back the same as on SQLite.
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/database.h"
+
+namespace spmis::store {
+namespace {
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+[[noreturn]] void ThrowResult(PGconn* conn, const PGresult* result, std::string_view what) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string sqlstate = state ? state : "";
+  DatabaseError::Kind kind = DatabaseError::Kind::kOther;
+  if (sqlstate.starts_with("23")) kind = DatabaseError::Kind::kConstraint;
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
+    kind = DatabaseError::Kind::kBusy;
+  }
+  if (PQstatus(conn) != CONNECTION_OK || sqlstate.starts_with("08")) {
+    kind = DatabaseError::Kind::kConnection;
+  }
+  const char* constraint = result ? PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+  const char* message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+  throw DatabaseError(kind, std::string(what) + ": " + message, constraint ? constraint : "");
+}
+
+void CheckCommand(PGconn* conn, const PGresult* result, std::string_view what) {
+  auto status = PQresultStatus(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+    ThrowResult(conn, result, what);
+  }
+}
+
+class PostgresStatement final : public Statement {
+ public:
+  PostgresStatement(PGconn* conn, std::string name, std::string_view sql)
+      : conn_(conn), name_(std::move(name)) {
+    std::string text(sql);
+    ResultPtr result(PQprepare(conn_, name_.c_str(), text.c_str(), 0, nullptr));
+    CheckCommand(conn_, result.get(), "prepare '" + text.substr(0, 200) + "'");
+    ResultPtr described(PQdescribePrepared(conn_, name_.c_str()));
+    CheckCommand(conn_, described.get(), "describe");
+    params_.resize(static_cast<size_t>(PQnparams(described.get())));
+  }
+  ~PostgresStatement() override {
+    if (PQstatus(conn_) == CONNECTION_OK) {
+      ResultPtr(PQexec(conn_, ("DEALLOCATE " + name_).c_str()));
+    }
+  }
+
+  void BindNull(int index) override { Param(index).reset(); }
+  void BindInt(int index, int64_t value) override { Param(index) = std::to_string(value); }
+  void BindDouble(int index, double value) override {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", value);
+    Param(index) = buf;
+  }
+  void BindText(int index, std::string_view value) override { Param(index) = std::string(value); }
+
+  bool Step() override {
+    if (!result_) {
+      std::vector<const char*> values(params_.size());
+      for (size_t i = 0; i < params_.size(); ++i) {
+        values[i] = params_[i] ? params_[i]->c_str() : nullptr;
+      }
+      result_.reset(PQexecPrepared(conn_, name_.c_str(), static_cast<int>(values.size()),
+                                   values.data(), nullptr, nullptr, 0));
+      CheckCommand(conn_, result_.get(), "execute " + name_);
+      rows_ = PQntuples(result_.get());
+      row_ = -1;
+      const char* tuples = PQcmdTuples(result_.get());
+      changes_ = (tuples && *tuples) ? std::stoll(tuples) : 0;
+    }
+    ++row_;
+    return row_ < rows_;
+  }
+  int64_t ChangedRows() const override { return changes_; }
+  void Reset() override {
+    result_.reset();
+    for (auto& p : params_) p.reset();
+    rows_ = row_ = 0;
+    changes_ = 0;
+  }
+
+  int ColumnCount() const override { return result_ ? PQnfields(result_.get()) : 0; }
+  bool IsNull(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
+  int64_t Int(int column) const override {
+    std::string_view text = Text(column);
+    if (text == "t") return 1;
+    if (text == "f") return 0;
+    int64_t value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+  }
+  double Double(int column) const override {
+    return std::strtod(PQgetvalue(result_.get(), row_, column), nullptr);
+  }
+  std::string_view Text(int column) const override {
+    return {PQgetvalue(result_.get(), row_, column),
+            static_cast<size_t>(PQgetlength(result_.get(), row_, column))};
+  }
+
+ private:
+  std::optional<std::string>& Param(int index) {
+    if (index <= 0 || index > static_cast<int>(params_.size())) {
+      throw DatabaseError(DatabaseError::Kind::kOther,
+                          "statement has no parameter $" + std::to_string(index));
+    }
+    return params_[static_cast<size_t>(index - 1)];
+  }
+
+  PGconn* conn_;
+  std::string name_;
+  std::vector<std::optional<std::string>> params_;
+  ResultPtr result_;
+  int rows_ = 0;
+  int row_ = 0;
+  int64_t changes_ = 0;
+};
+
+// COPY ... FROM STDIN in text format, buffered into large chunks.
+class PostgresBulkWriter final : public BulkWriter {
+ public:
+  PostgresBulkWriter(PGconn* conn, std::string_view table, const std::vector<std::string>& columns)
+      : conn_(conn), columns_(columns.size()) {
+    std::string sql = "COPY " + std::string(table) + " (";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (i) sql += ", ";
+      sql += columns[i];
+    }
+    sql += ") FROM STDIN";
+    ResultPtr result(PQexec(conn_, sql.c_str()));
+    if (PQresultStatus(result.get()) != PGRES_COPY_IN) ThrowResult(conn_, result.get(), sql);
+    buffer_.reserve(kFlushAt + 4096);
+  }
+  ~PostgresBulkWriter() override {
+    if (!finished_) {
+      PQputCopyEnd(conn_, "bulk load abandoned");
+      while (ResultPtr(PQgetResult(conn_))) {
+      }
+    }
+  }
+
+  void AddNull() override {
+    Separator();
+    buffer_ += "\\N";
+  }
+  void AddText(std::string_view value) override {
+    Separator();
+    for (char c : value) {
+      switch (c) {
+        case '\\': buffer_ += "\\\\"; break;
+        case '\t': buffer_ += "\\t"; break;
+        case '\n': buffer_ += "\\n"; break;
+        case '\r': buffer_ += "\\r"; break;
+        default: buffer_ += c;
+      }
+    }
+  }
+  void AddInt(int64_t value) override {
+    Separator();
+    buffer_ += std::to_string(value);
+  }
+  void EndRow() override {
+    if (column_ != columns_) {
+      throw DatabaseError(DatabaseError::Kind::kOther, "bulk row has the wrong number of values");
+    }
+    buffer_ += '\n';
+    column_ = 0;
+    if (buffer_.size() >= kFlushAt) Flush();
+  }
+  void Finish() override {
+    Flush();
+    finished_ = true;
+    if (PQputCopyEnd(conn_, nullptr) != 1) {
+      throw DatabaseError(DatabaseError::Kind::kConnection, PQerrorMessage(conn_));
+    }
+    ResultPtr result(PQgetResult(conn_));
+    while (ResultPtr extra{PQgetResult(conn_)}) {
+    }
+    CheckCommand(conn_, result.get(), "COPY");
+  }
+
+ private:
+  static constexpr size_t kFlushAt = 1 << 20;
+  void Separator() {
+    if (column_++ > 0) buffer_ += '\t';
+  }
+  void Flush() {
+    if (buffer_.empty()) return;
+    if (PQputCopyData(conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
+      throw DatabaseError(DatabaseError::Kind::kConnection, PQerrorMessage(conn_));
+    }
+    buffer_.clear();
+  }
+
+  PGconn* conn_;
+  size_t columns_;
+  size_t column_ = 0;
+  std::string buffer_;
+  bool finished_ = false;
+};
+
+class PostgresConnection final : public Connection {
+ public:
+  explicit PostgresConnection(const std::string& url) {
+    conn_ = PQconnectdb(url.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string message = "cannot connect to PostgreSQL: " + std::string(PQerrorMessage(conn_));
+      PQfinish(conn_);
+      conn_ = nullptr;
+      throw DatabaseError(DatabaseError::Kind::kConnection, message);
+    }
+    Execute(
+        "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8';"
+        "SET client_min_messages = warning; SET extra_float_digits = 3");
+  }
+  ~PostgresConnection() override {
+    ClearCache();
+    PQfinish(conn_);
+  }
+
+  Backend backend() const override { return Backend::kPostgres; }
+
+  void Execute(std::string_view sql) override {
+    std::string text(sql);
+    ResultPtr result(PQexec(conn_, text.c_str()));
+    CheckCommand(conn_, result.get(), "execute '" + text.substr(0, 200) + "'");
+  }
+
+  std::unique_ptr<Statement> PrepareUncached(std::string_view sql) override {
+    return std::make_unique<PostgresStatement>(conn_, "spmis_" + std::to_string(++statements_), sql);
+  }
+
+  std::unique_ptr<BulkWriter> BulkInsert(std::string_view table,
+                                         const std::vector<std::string>& columns) override {
+    return std::make_unique<PostgresBulkWriter>(conn_, table, columns);
+  }
+
+ protected:
+  void BeginOutermost() override { Execute("BEGIN"); }
+
+ private:
+  PGconn* conn_ = nullptr;
+  int64_t statements_ = 0;
+};
+
+class PostgresDatabase final : public Database {
+ public:
+  explicit PostgresDatabase(std::string url) : Database(std::move(url)) {}
+  Backend backend() const override { return Backend::kPostgres; }
+  std::unique_ptr<Connection> Connect() override {
+    return std::make_unique<PostgresConnection>(location());
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Database> OpenPostgres(const std::string& url) {
+  auto database = std::make_unique<PostgresDatabase>(url);
+  database->Acquire();  // fail now when the server cannot be reached
+  return database;
+}
+
+}  // namespace spmis::store

@@ -1,0 +1,164 @@
+#include <gtest/gtest.h>
+
+#include "store/database.h"
+#include "store/migrations.h"
+#include "testing/test_database.h"
+
+namespace spmis::store {
+namespace {
+
+using StoreTest = spmis::testing::BackendTest;
+
+TEST_P(StoreTest, MigrationsAreRecordedAndNotReapplied) {
+  auto connection = db().Acquire();
+  EXPECT_EQ(CurrentSchemaVersion(*connection), SchemaMigrations().back().version);
+  auto again = ApplyMigrations(*connection);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+}
+
+TEST_P(StoreTest, RefusesASchemaNewerThanTheProgram) {
+  auto connection = db().Acquire();
+  auto insert = connection->Prepare(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', $2)");
+  insert->Bind(1, 9999).Bind(2, Timestamp::Now()).Execute();
+  auto result = ApplyMigrations(*connection);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.error().message.find("newer than this program"), std::string::npos);
+}
+
+TEST_P(StoreTest, BindsAndReadsEveryTypeWithReorderedPlaceholders) {
+  auto connection = db().Acquire();
+  connection->Execute(connection->Dialect(
+      "CREATE TABLE sample (id {pk}, name TEXT, born {date}, at {timestamp}, flag {bool}, "
+      "score DOUBLE PRECISION)"));
+  auto insert = connection->Prepare(
+      "INSERT INTO sample (score, flag, at, born, name) VALUES ($5, $4, $3, $2, $1) RETURNING id");
+  insert->Bind(1, "Amina \"quoted\"\ttab")
+      .Bind(2, *Date::Parse("1990-04-01"))
+      .Bind(3, *Timestamp::Parse("2026-01-02T03:04:05.000006Z"))
+      .Bind(4, true)
+      .Bind(5, 2.5);
+  ASSERT_TRUE(insert->Step());
+  int64_t id = insert->Int(0);
+  EXPECT_GT(id, 0);
+  EXPECT_FALSE(insert->Step());
+
+  auto select =
+      connection->Prepare("SELECT name, born, at, flag, score, NULL FROM sample WHERE id = $1");
+  select->Bind(1, id);
+  ASSERT_TRUE(select->Step());
+  EXPECT_EQ(select->Text(0), "Amina \"quoted\"\ttab");
+  EXPECT_EQ(select->OptionalDate(1)->ToString(), "1990-04-01");
+  EXPECT_EQ(select->TimestampAt(2).ToString(), "2026-01-02T03:04:05.000006Z");
+  EXPECT_TRUE(select->Bool(3));
+  EXPECT_DOUBLE_EQ(select->Double(4), 2.5);
+  EXPECT_TRUE(select->IsNull(5));
+  EXPECT_FALSE(select->OptionalText(5));
+}
+
+TEST_P(StoreTest, RolledBackTransactionChangesNothing) {
+  auto connection = db().Acquire();
+  {
+    Transaction tx(*connection);
+    connection->Prepare("INSERT INTO group_kinds (code, label) VALUES ('camp', 'Camp')")->Execute();
+    // destroyed without Commit
+  }
+  auto count = connection->Prepare("SELECT COUNT(*) FROM group_kinds WHERE code = 'camp'");
+  ASSERT_TRUE(count->Step());
+  EXPECT_EQ(count->Int(0), 0);
+}
+
+TEST_P(StoreTest, NestedTransactionRollsBackOnlyItsOwnPart) {
+  auto connection = db().Acquire();
+  {
+    Transaction outer(*connection);
+    connection->Prepare("INSERT INTO group_kinds (code, label) VALUES ('a', 'A')")->Execute();
+    {
+      Transaction inner(*connection);
+      connection->Prepare("INSERT INTO group_kinds (code, label) VALUES ('b', 'B')")->Execute();
+    }
+    outer.Commit();
+  }
+  auto count = connection->Prepare("SELECT code FROM group_kinds WHERE code IN ('a', 'b')");
+  std::vector<std::string> codes;
+  while (count->Step()) codes.emplace_back(count->Text(0));
+  EXPECT_EQ(codes, std::vector<std::string>{"a"});
+}
+
+TEST_P(StoreTest, ConstraintViolationIsReportedAsSuch) {
+  auto connection = db().Acquire();
+  auto insert = connection->Prepare("INSERT INTO group_kinds (code, label) VALUES ($1, 'x')");
+  insert->Bind(1, "household");
+  try {
+    insert->Execute();
+    FAIL() << "duplicate key accepted";
+  } catch (const DatabaseError& error) {
+    EXPECT_EQ(error.kind(), DatabaseError::Kind::kConstraint);
+  }
+}
+
+TEST_P(StoreTest, BulkInsertWritesEveryRowWithEscapes) {
+  auto connection = db().Acquire();
+  connection->Execute("CREATE TABLE bulk (n BIGINT, label TEXT)");
+  {
+    Transaction tx(*connection);
+    auto writer = connection->BulkInsert("bulk", {"n", "label"});
+    for (int64_t i = 0; i < 5000; ++i) {
+      writer->Add(i);
+      if (i % 2 == 0) {
+        writer->Add("line\nbreak\\slash\ttab " + std::to_string(i));
+      } else {
+        writer->AddNull();
+      }
+      writer->EndRow();
+    }
+    writer->Finish();
+    tx.Commit();
+  }
+  auto stats = connection->Prepare("SELECT COUNT(*), SUM(n), COUNT(label) FROM bulk");
+  ASSERT_TRUE(stats->Step());
+  EXPECT_EQ(stats->Int(0), 5000);
+  EXPECT_EQ(stats->Int(1), 5000 * 4999 / 2);
+  EXPECT_EQ(stats->Int(2), 2500);
+  auto one = connection->Prepare("SELECT label FROM bulk WHERE n = 10");
+  ASSERT_TRUE(one->Step());
+  EXPECT_EQ(one->Text(0), "line\nbreak\\slash\ttab 10");
+}
+
+TEST_P(StoreTest, SameStatementCanRunNested) {
+  auto connection = db().Acquire();
+  const char* sql = "SELECT code FROM membership_roles WHERE code = $1";
+  auto outer = connection->Prepare(sql);
+  outer->Bind(1, "head");
+  ASSERT_TRUE(outer->Step());
+  auto inner = connection->Prepare(sql);
+  inner->Bind(1, "child");
+  ASSERT_TRUE(inner->Step());
+  EXPECT_EQ(outer->Text(0), "head");
+  EXPECT_EQ(inner->Text(0), "child");
+}
+
+TEST(DatabaseOpenTest, ReportsAnUnreachableServerClearly) {
+  try {
+    Database::Open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2");
+    FAIL() << "opened a database that does not exist";
+  } catch (const DatabaseError& error) {
+    EXPECT_EQ(error.kind(), DatabaseError::Kind::kConnection);
+    EXPECT_NE(std::string(error.what()).find("cannot connect"), std::string::npos);
+  }
+}
+
+TEST(DatabaseOpenTest, ResolvesLocationFromFlagThenEnvironmentThenDefault) {
+  unsetenv("SPMIS_DATABASE");
+  EXPECT_EQ(Database::ResolveLocation(""), "spmis.db");
+  setenv("SPMIS_DATABASE", "/tmp/env.db", 1);
+  EXPECT_EQ(Database::ResolveLocation(""), "/tmp/env.db");
+  EXPECT_EQ(Database::ResolveLocation("/tmp/flag.db"), "/tmp/flag.db");
+  unsetenv("SPMIS_DATABASE");
+}
+
+INSTANTIATE_BACKEND_TESTS(StoreTest);
+
+}  // namespace
+}  // namespace spmis::store
