@@ -1,5 +1,7 @@
 #include "registry/area_repository.h"
 
+#include "store/query_builder.h"
+
 namespace spmis::registry {
 namespace {
 
@@ -59,18 +61,22 @@ std::optional<Area> AreaRepository::FindByCode(std::string_view code) {
 
 std::vector<Area> AreaRepository::List(std::optional<int64_t> parent_id, int limit,
                                        int64_t after_id) {
-  auto query = db_.Prepare(std::string("SELECT ") + kColumns +
-                           "WHERE ($1 IS NULL OR a.parent_id = $1) AND a.id > $2 "
-                           "ORDER BY a.id LIMIT $3");
-  query->Bind(1, parent_id).Bind(2, after_id).Bind(3, limit);
+  store::QueryBuilder q(std::string("SELECT ") + kColumns + "WHERE a.id > ");
+  q.Value(after_id);
+  if (parent_id) q.Sql(" AND a.parent_id = ").Value(*parent_id);
+  q.Sql(" ORDER BY a.id LIMIT ").Value(int64_t{limit});
+  auto query = db_.Prepare(q.sql());
+  q.BindTo(*query);
   std::vector<Area> areas;
   while (query->Step()) areas.push_back(ReadArea(*query));
   return areas;
 }
 
 int64_t AreaRepository::Count(std::optional<int64_t> parent_id) {
-  auto query = db_.Prepare("SELECT COUNT(*) FROM areas WHERE ($1 IS NULL OR parent_id = $1)");
-  query->Bind(1, parent_id);
+  store::QueryBuilder q("SELECT COUNT(*) FROM areas");
+  if (parent_id) q.Sql(" WHERE parent_id = ").Value(*parent_id);
+  auto query = db_.Prepare(q.sql());
+  q.BindTo(*query);
   query->Step();
   return query->Int(0);
 }

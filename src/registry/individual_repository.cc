@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "core/text.h"
+#include "store/query_builder.h"
 
 namespace spmis::registry {
 namespace {
@@ -81,30 +82,16 @@ std::string LikePattern(std::string_view needle) {
   return pattern;
 }
 
-// The WHERE clause shared by List and Count; parameters $1..$5.
-constexpr const char* kFilter =
-    "WHERE ($1 IS NULL OR i.search_name LIKE $1 ESCAPE '\\') "
-    "AND ($2 IS NULL OR i.area_id IN (SELECT id FROM areas WHERE path LIKE $2)) "
-    "AND ($3 IS NULL OR i.birth_date >= $3) AND ($4 IS NULL OR i.birth_date <= $4) "
-    "AND ($5 IS NULL OR i.status = $5) ";
-
-void BindFilter(store::Statement& s, const IndividualFilter& f) {
-  if (f.name.empty()) {
-    s.BindNull(1);
-  } else {
-    s.Bind(1, LikePattern(f.name));
-  }
+// The WHERE clause shared by List and Count: only the filters present.
+void AppendFilter(store::QueryBuilder& q, const IndividualFilter& f) {
+  q.Sql("WHERE 1 = 1 ");
+  if (!f.name.empty()) q.Sql("AND i.search_name LIKE ").Value(LikePattern(f.name)).Sql(" ESCAPE '\\' ");
   if (f.area_path) {
-    s.Bind(2, *f.area_path + "%");
-  } else {
-    s.BindNull(2);
+    q.Sql("AND i.area_id IN (SELECT id FROM areas WHERE path LIKE ").Value(*f.area_path + "%").Sql(") ");
   }
-  s.Bind(3, f.born_from).Bind(4, f.born_to);
-  if (f.status) {
-    s.Bind(5, IndividualStatusName(*f.status));
-  } else {
-    s.BindNull(5);
-  }
+  if (f.born_from) q.Sql("AND i.birth_date >= ").Value(*f.born_from).Sql(" ");
+  if (f.born_to) q.Sql("AND i.birth_date <= ").Value(*f.born_to).Sql(" ");
+  if (f.status) q.Sql("AND i.status = ").Value(IndividualStatusName(*f.status)).Sql(" ");
 }
 
 }  // namespace
@@ -241,33 +228,23 @@ bool IndividualRepository::Exists(int64_t id) {
 
 std::vector<Individual> IndividualRepository::List(const IndividualListRequest& request) {
   std::string key = SortExpression(request.sort);
-  const char* direction = request.descending ? "DESC" : "ASC";
-  std::string sql = std::string(kSelect) + kFilter;
-  // PostgreSQL wants every parameter number used, so the numbering follows
-  // the clauses present.
-  int next = 6;
-  int sort_param = 0, id_param = 0;
+  std::string direction = request.descending ? "DESC" : "ASC";
+  store::QueryBuilder q(kSelect);
+  AppendFilter(q, request.filter);
   if (request.after) {
-    const char* op = request.descending ? "<" : ">";
+    const char* op = request.descending ? " < " : " > ";
     if (request.sort == IndividualSort::kId) {
-      id_param = next++;
-      sql += "AND i.id " + std::string(op) + " $" + std::to_string(id_param) + " ";
+      q.Sql("AND i.id").Sql(op).Value(request.after->id).Sql(" ");
     } else {
-      sort_param = next++;
-      id_param = next++;
-      sql += "AND (" + key + ", i.id) " + op + " ($" + std::to_string(sort_param) + ", $" +
-             std::to_string(id_param) + ") ";
+      q.Sql("AND (" + key + ", i.id)").Sql(op).Sql("(").Value(request.after->sort_value).Sql(", ");
+      q.Value(request.after->id).Sql(") ");
     }
   }
-  int limit_param = next;
-  sql += "ORDER BY ";
-  if (request.sort != IndividualSort::kId) sql += key + " " + direction + ", ";
-  sql += "i.id " + std::string(direction) + " LIMIT $" + std::to_string(limit_param);
-  auto query = db_.Prepare(sql);
-  BindFilter(*query, request.filter);
-  if (sort_param) query->Bind(sort_param, request.after->sort_value);
-  if (id_param) query->Bind(id_param, request.after->id);
-  query->Bind(limit_param, request.limit);
+  q.Sql("ORDER BY ");
+  if (request.sort != IndividualSort::kId) q.Sql(key + " " + direction + ", ");
+  q.Sql("i.id " + direction + " LIMIT ").Value(int64_t{request.limit});
+  auto query = db_.Prepare(q.sql());
+  q.BindTo(*query);
   std::vector<Individual> people;
   while (query->Step()) people.push_back(ReadIndividual(*query));
   LoadDocuments(people);
@@ -275,8 +252,10 @@ std::vector<Individual> IndividualRepository::List(const IndividualListRequest& 
 }
 
 int64_t IndividualRepository::Count(const IndividualFilter& filter) {
-  auto query = db_.Prepare(std::string("SELECT COUNT(*) FROM individuals i ") + kFilter);
-  BindFilter(*query, filter);
+  store::QueryBuilder q("SELECT COUNT(*) FROM individuals i ");
+  AppendFilter(q, filter);
+  auto query = db_.Prepare(q.sql());
+  q.BindTo(*query);
   query->Step();
   return query->Int(0);
 }
