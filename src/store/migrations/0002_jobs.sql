@@ -13,6 +13,8 @@ CREATE TABLE jobs (
   started_at {timestamp},
   finished_at {timestamp},
   heartbeat_at {timestamp},
+  -- "host:pid" of the process running it, to tell a crashed run from a live one.
+  worker TEXT,
   attempts INTEGER NOT NULL DEFAULT 0,
   cancel_requested {bool} NOT NULL DEFAULT FALSE,
   result {json},
