@@ -8,6 +8,7 @@
 
 #include "core/text.h"
 #include "jobs/job_repository.h"
+#include "jobs/progress_board.h"
 
 namespace spmis::jobs {
 namespace {
@@ -22,13 +23,19 @@ std::string HostName() {
   return name;
 }
 
-// True when `worker` names a process on this host that no longer exists.
-bool ProcessIsGone(const std::string& worker) {
+enum class Liveness { kAlive, kGone, kElsewhere };
+
+// A worker on this host is alive exactly while its process exists; of one on
+// another host only its heartbeat tells.
+Liveness WorkerLiveness(const std::string& worker) {
   size_t colon = worker.rfind(':');
-  if (colon == std::string::npos || worker.substr(0, colon) != HostName()) return false;
+  if (colon == std::string::npos || worker.substr(0, colon) != HostName()) {
+    return Liveness::kElsewhere;
+  }
   auto pid = ParseInt64(std::string_view(worker).substr(colon + 1));
-  if (!pid || *pid <= 0) return false;
-  return kill(static_cast<pid_t>(*pid), 0) != 0 && errno == ESRCH;
+  if (!pid || *pid <= 0) return Liveness::kGone;
+  bool gone = kill(static_cast<pid_t>(*pid), 0) != 0 && errno == ESRCH;
+  return gone ? Liveness::kGone : Liveness::kAlive;
 }
 
 // Keeps a running job's heartbeat fresh while its code works, whatever it does.
@@ -37,9 +44,13 @@ class Heartbeat {
   Heartbeat(store::Database& database, int64_t id)
       : thread_([&database, id, this] {
           std::unique_lock lock(mutex_);
+          std::unique_ptr<store::Connection> connection;
           while (!wake_.wait_for(lock, kHeartbeatEvery, [this] { return stop_; })) {
             try {
-              auto connection = database.Acquire();
+              if (!connection) {
+                connection = database.Connect();
+                connection->SetBusyTimeout(std::chrono::milliseconds(0));
+              }
               JobRepository(*connection).Heartbeat(id);
             } catch (const std::exception&) {
               // A missed beat only makes recovery possible sooner; the job goes on.
@@ -84,9 +95,18 @@ void JobContext::Store(bool force) {
   last_store_ = now;
   job_.progress_done = done_;
   job_.progress_total = total_;
-  auto connection = database_.Acquire();
-  JobRepository(*connection).Progress(job_.id, done_, total_);
+  ProgressBoard::Publish(job_.id, done_, total_);
   if (on_progress_) on_progress_(job_);
+  try {
+    if (!progress_connection_) {
+      progress_connection_ = database_.Connect();
+      progress_connection_->SetBusyTimeout(std::chrono::milliseconds(0));
+    }
+    JobRepository(*progress_connection_).Progress(job_.id, done_, total_);
+  } catch (const store::DatabaseError& error) {
+    if (error.kind() != store::DatabaseError::Kind::kBusy) throw;
+    last_store_ = {};  // store again at the next call
+  }
 }
 
 bool JobContext::CancelRequested() {
@@ -95,7 +115,7 @@ bool JobContext::CancelRequested() {
   if (now - last_cancel_check_ < kCancelCheckEvery) return false;
   last_cancel_check_ = now;
   auto connection = database_.Acquire();
-  cancel_requested_ = JobRepository(*connection).CancelRequested(job_.id);
+  cancel_requested_ = JobRepository(*connection).CancelRequested(job_.id);  // a read never waits
   return cancel_requested_;
 }
 
@@ -159,6 +179,7 @@ Result<Job> JobRunner::Execute(int64_t id, std::function<void(const Job&)> on_pr
   auto kind = kinds_.find(job->kind);
   JobState state = JobState::kFailed;
   std::optional<std::string> result, error;
+  std::optional<std::pair<int64_t, int64_t>> progress;
   if (kind == kinds_.end()) {
     error = "no code for job kind '" + job->kind + "' in this program";
   } else {
@@ -178,9 +199,14 @@ Result<Job> JobRunner::Execute(int64_t id, std::function<void(const Job&)> on_pr
     } catch (const std::exception& e) {
       error = std::string("internal error: ") + e.what();
     }
+    progress = {context.job().progress_done, context.job().progress_total};
   }
+  ProgressBoard::Remove(id);
   auto connection = database_.Acquire();
   JobRepository repository(*connection);
+  // The last progress may not have reached the database while the job's own
+  // transaction held the lock.
+  if (progress) repository.Progress(id, progress->first, progress->second);
   repository.Finish(id, state, result, error);
   return *repository.Find(id);
 }
@@ -193,8 +219,10 @@ int JobRunner::RecoverInterrupted(std::chrono::seconds lease) {
       Timestamp::Now().micros_since_epoch() -
       std::chrono::duration_cast<std::chrono::microseconds>(lease).count());
   for (const Job& job : repository.Running()) {
-    bool gone = ProcessIsGone(job.worker) ||
-                (job.heartbeat_at && *job.heartbeat_at < stale_before);
+    Liveness liveness = WorkerLiveness(job.worker);
+    bool gone = liveness == Liveness::kGone ||
+                (liveness == Liveness::kElsewhere && job.heartbeat_at &&
+                 *job.heartbeat_at < stale_before);
     if (!gone) continue;
     auto kind = kinds_.find(job.kind);
     if (kind != kinds_.end() && kind->second.resumable && !job.cancel_requested) {

@@ -45,6 +45,10 @@ class JobContext {
  private:
   void Store(bool force);
   store::Database& database_;
+  // Progress goes through a connection of its own that never waits: on SQLite
+  // the job's own write transaction holds the lock, and progress must not
+  // stall the job (the in-process ProgressBoard still shows it).
+  std::unique_ptr<store::Connection> progress_connection_;
   Job job_;
   std::function<void(const Job&)> on_progress_;
   int64_t done_ = 0;

@@ -89,10 +89,12 @@ TEST_P(JobsTest, CrashedJobsAreResumedOrFailedNeverLeftRunning) {
   EXPECT_EQ(repository.Find(alive)->state, JobState::kRunning);
   EXPECT_EQ(repository.Find(elsewhere)->state, JobState::kRunning);
 
-  // With a zero lease, a heartbeat from the past is stale.
+  // With a zero lease, the heartbeat of the other host's job is stale; this
+  // process is alive, so its job is never taken from it.
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  EXPECT_EQ(runner.RecoverInterrupted(std::chrono::seconds(0)), 2);
+  EXPECT_EQ(runner.RecoverInterrupted(std::chrono::seconds(0)), 1);
   EXPECT_EQ(repository.Find(elsewhere)->state, JobState::kFailed);
+  EXPECT_EQ(repository.Find(alive)->state, JobState::kRunning);
 
   // The requeued job then runs to the end, on its second attempt.
   runner.Start(1);

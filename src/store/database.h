@@ -13,6 +13,7 @@
 // shared by all threads; it hands out pooled connections.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -149,6 +150,10 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual Backend backend() const = 0;
+
+  // How long a write waits for another writer's lock before failing with
+  // kBusy. SQLite only (PostgreSQL locks rows, not the database).
+  virtual void SetBusyTimeout(std::chrono::milliseconds /*timeout*/) {}
 
   // Runs SQL without parameters (may hold several statements).
   virtual void Execute(std::string_view sql) = 0;

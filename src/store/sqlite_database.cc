@@ -178,6 +178,10 @@ class SqliteConnection final : public Connection {
 
   Backend backend() const override { return Backend::kSqlite; }
 
+  void SetBusyTimeout(std::chrono::milliseconds timeout) override {
+    sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+  }
+
   void Execute(std::string_view sql) override {
     std::string text(sql);
     char* error = nullptr;
