@@ -94,8 +94,9 @@ DemoPerson PopulationGenerator::MakePerson(const std::string& family_name, const
   }
   p.disability = rng_.Chance(0.04);
   p.in_school = age >= 5 && age <= 17 && rng_.Chance(0.85);
-  p.latitude = district.latitude + (rng_.Uniform() - 0.5) * 0.2;
-  p.longitude = district.longitude + (rng_.Uniform() - 0.5) * 0.2;
+  // Six decimals: about 10 cm, as a phone's GPS reports.
+  p.latitude = std::round((district.latitude + (rng_.Uniform() - 0.5) * 0.2) * 1e6) / 1e6;
+  p.longitude = std::round((district.longitude + (rng_.Uniform() - 0.5) * 0.2) * 1e6) / 1e6;
   p.role = role;
   return p;
 }

@@ -1,0 +1,71 @@
+// Command-line parsing for `spmis`: every command, its options and help.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace spmis::cli {
+namespace {
+
+void AddDatabaseOption(CLI::App* command, std::string& target) {
+  command->add_option("--database", target,
+                      "SQLite file path or postgresql://user@host:port/name URL "
+                      "(default: $SPMIS_DATABASE, else ./spmis.db)");
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"SP-MIS: social protection management information system"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "spmis 0.1.0");
+  int exit_code = kExitOk;
+
+  ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the HTTP API server");
+  AddDatabaseOption(serve_cmd, serve.database);
+  serve_cmd->add_option("--port", serve.port, "TCP port (default 8080; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--address", serve.address, "IP address to listen on (default 127.0.0.1)");
+  serve_cmd->add_option("--threads", serve.threads, "HTTP worker threads (default 2)")
+      ->check(CLI::Range(1, 256));
+  serve_cmd->add_option("--job-workers", serve.job_workers, "background job threads (default 1)")
+      ->check(CLI::Range(0, 64));
+  serve_cmd->callback([&] { exit_code = Serve(serve); });
+
+  std::string migrate_database;
+  auto* migrate_cmd = app.add_subcommand("migrate", "Apply pending schema migrations");
+  AddDatabaseOption(migrate_cmd, migrate_database);
+  migrate_cmd->callback([&] { exit_code = Migrate(migrate_database); });
+
+  auto* demo_cmd = app.add_subcommand("demo", "Demo data");
+  demo_cmd->require_subcommand(1);
+  DemoLoadCommand demo_load;
+  auto* load_cmd = demo_cmd->add_subcommand(
+      "load", "Migrate and fill the database with a generated demo population");
+  AddDatabaseOption(load_cmd, demo_load.database);
+  load_cmd->add_option("--households", demo_load.households, "number of households (default 10000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+  load_cmd->add_option("--seed", demo_load.seed, "random seed: the same seed gives the same people");
+  load_cmd->callback([&] { exit_code = DemoLoad(demo_load); });
+
+  JobsCommand jobs;
+  auto* jobs_cmd = app.add_subcommand("jobs", "List background jobs, newest first");
+  AddDatabaseOption(jobs_cmd, jobs.database);
+  jobs_cmd->add_option("--state", jobs.state, "only jobs in this state")
+      ->check(CLI::IsMember({"queued", "running", "succeeded", "failed", "cancelled"}));
+  jobs_cmd->add_option("--limit", jobs.limit, "how many (default 20)")->check(CLI::Range(1, 1000));
+  jobs_cmd->callback([&] { exit_code = ListJobs(jobs); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitRefused;
+  }
+  return exit_code;
+}
+
+}  // namespace spmis::cli

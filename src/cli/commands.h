@@ -1,0 +1,45 @@
+// The `spmis` commands, one function each. They take parsed options and
+// return the process exit code: 0 done, 1 failed, 2 refused input (usage,
+// a bad file), 3 done in part (some rows refused). Messages go to stderr,
+// results to stdout. CLI11 is used only in app.cc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace spmis::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitRefused = 2;
+inline constexpr int kExitPartial = 3;
+
+struct ServeOptions {
+  std::string database;
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int threads = 2;
+  int job_workers = 1;
+};
+int Serve(const ServeOptions& options);
+
+int Migrate(const std::string& database);
+
+struct DemoLoadCommand {
+  std::string database;
+  int64_t households = 10000;
+  uint64_t seed = 20261123;
+};
+int DemoLoad(const DemoLoadCommand& options);
+
+struct JobsCommand {
+  std::string database;
+  std::string state;
+  int limit = 20;
+};
+int ListJobs(const JobsCommand& options);
+
+// The entry point: parses arguments and runs the command.
+int Main(int argc, char** argv);
+
+}  // namespace spmis::cli

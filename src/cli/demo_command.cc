@@ -1,0 +1,39 @@
+// `spmis demo load`: fill the database with the generated demo population.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/open_database.h"
+#include "demo/demo_loader.h"
+
+namespace spmis::cli {
+
+int DemoLoad(const DemoLoadCommand& options) {
+  auto database = OpenMigratedDatabase(options.database);
+  if (!database) return kExitFailed;
+  jobs::JobRunner runner(*database);
+  demo::RegisterDemoJobs(runner);
+  bool show_progress = isatty(STDERR_FILENO) != 0;
+  auto job = runner.RunNow(demo::kDemoLoadJob,
+                           demo::DemoLoadParameters({options.households, options.seed}),
+                           Actor{"cli", ""}, [&](const jobs::Job& j) {
+                             if (!show_progress || j.progress_total == 0) return;
+                             std::cerr << "\rloading demo households: " << j.progress_done << "/"
+                                       << j.progress_total << std::flush;
+                           });
+  if (show_progress) std::cerr << "\n";
+  if (!job.ok()) {
+    std::cerr << "error: " << job.error().ToString() << "\n";
+    return kExitFailed;
+  }
+  if (job->state != jobs::JobState::kSucceeded) {
+    std::cerr << "error: demo load (job " << job->id << ") " << jobs::JobStateName(job->state)
+              << ": " << job->error.value_or("") << "\n";
+    return kExitFailed;
+  }
+  std::cout << job->result.value_or("{}") << "\n";
+  return kExitOk;
+}
+
+}  // namespace spmis::cli

@@ -1,0 +1,15 @@
+// Opening the database for a command: resolve --database / SPMIS_DATABASE,
+// connect, and bring the schema up to date, reporting failures in words.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/database.h"
+
+namespace spmis::cli {
+
+// Nullptr after printing the reason to stderr.
+std::unique_ptr<store::Database> OpenMigratedDatabase(const std::string& flag_value);
+
+}  // namespace spmis::cli

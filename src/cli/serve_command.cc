@@ -1,0 +1,50 @@
+// `spmis serve`: the HTTP API with background job workers.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/open_database.h"
+#include "demo/demo_loader.h"
+#include "http/api.h"
+#include "http/server.h"
+
+namespace spmis::cli {
+
+int Serve(const ServeOptions& options) {
+  auto database = OpenMigratedDatabase(options.database);
+  if (!database) return kExitFailed;
+  jobs::JobRunner runner(*database);
+  demo::RegisterDemoJobs(runner);
+  try {
+    int recovered = runner.RecoverInterrupted(std::chrono::seconds(60));
+    if (recovered > 0) std::cerr << "recovered " << recovered << " interrupted job(s)\n";
+  } catch (const store::DatabaseError& error) {
+    std::cerr << "error: cannot recover jobs: " << error.what() << "\n";
+    return kExitFailed;
+  }
+  http::Router router = http::BuildApiRouter();
+  http::ServerOptions server_options;
+  server_options.address = options.address;
+  server_options.port = static_cast<uint16_t>(options.port);
+  server_options.threads = options.threads;
+  // Until log-in exists (the API and security work), requests act as "anonymous".
+  http::HttpServer server(server_options, [&](http::Request& request) {
+    http::RequestContext context(*database, runner, Actor{"anonymous", request.request_id});
+    return router.Dispatch(request, context);
+  });
+  try {
+    server.Listen();
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kExitFailed;
+  }
+  runner.Start(options.job_workers);
+  std::cerr << "spmis serving http://" << options.address << ":" << server.port() << " ("
+            << (database->backend() == store::Backend::kSqlite ? "SQLite " : "PostgreSQL ")
+            << database->location() << ")" << std::endl;
+  server.Run(/*handle_signals=*/true);
+  runner.Stop();
+  std::cerr << "spmis stopped\n";
+  return kExitOk;
+}
+
+}  // namespace spmis::cli

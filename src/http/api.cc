@@ -1,0 +1,35 @@
+#include "http/api.h"
+
+#include <boost/json.hpp>
+
+#include "core/text.h"
+#include "http/json_writer.h"
+
+namespace spmis::http {
+
+Router BuildApiRouter() {
+  Router router;
+  AddHealthRoutes(router);
+  AddRegistryRoutes(router);
+  AddJobRoutes(router);
+  return router;
+}
+
+Response JsonResponse(int status, const boost::json::value& body) {
+  return Response::Json(status, WriteJson(body));
+}
+
+bool ParseLimit(const Request& request, int& limit, std::vector<FieldError>& errors) {
+  limit = 50;
+  auto text = request.Query("limit");
+  if (!text) return true;
+  auto value = ParseInt64(*text);
+  if (!value || *value < 1 || *value > 1000) {
+    errors.push_back({"limit", "must be a whole number from 1 to 1000"});
+    return false;
+  }
+  limit = static_cast<int>(*value);
+  return true;
+}
+
+}  // namespace spmis::http
