@@ -1,0 +1,189 @@
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <set>
+#include <thread>
+
+#include "core/registrant_id.h"
+#include "demo/demo_loader.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "testing/http_client.h"
+#include "testing/test_database.h"
+
+namespace spmis::http {
+namespace {
+
+using spmis::testing::HttpRequest;
+using spmis::testing::HttpResult;
+
+// A server on a free port over a database holding a small demo population.
+class HttpApiTest : public spmis::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    runner_ = std::make_unique<jobs::JobRunner>(db());
+    demo::RegisterDemoJobs(*runner_);
+    auto loaded = runner_->RunNow(demo::kDemoLoadJob, demo::DemoLoadParameters({60, 5}), Actor{"admin", ""});
+    ASSERT_TRUE(loaded.ok());
+    ASSERT_EQ(loaded->state, jobs::JobState::kSucceeded);
+    demo_job_id_ = loaded->id;
+    router_ = BuildApiRouter();
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 2;
+    options.body_limit = 1024;
+    server_ = std::make_unique<HttpServer>(options, [this](Request& request) {
+      RequestContext context(db(), *runner_, Actor{"anonymous", request.request_id});
+      return router_.Dispatch(request, context);
+    });
+    server_->Listen();
+    thread_ = std::thread([this] { server_->Run(false); });
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    runner_.reset();
+    BackendTest::TearDown();
+  }
+  HttpResult Get(const std::string& target) { return HttpRequest(server_->port(), "GET", target); }
+  boost::json::value GetJson(const std::string& target, int expected_status = 200) {
+    HttpResult result = Get(target);
+    EXPECT_EQ(result.status, expected_status) << target << ": " << result.body;
+    return boost::json::parse(result.body);
+  }
+  static void ExpectProblem(const HttpResult& result, int status) {
+    EXPECT_EQ(result.status, status) << result.body;
+    EXPECT_EQ(result.headers.at("content-type"), "application/problem+json");
+    auto body = boost::json::parse(result.body);
+    EXPECT_EQ(body.at("status").as_int64(), status);
+    EXPECT_FALSE(body.at("detail").as_string().empty());
+  }
+
+  std::unique_ptr<jobs::JobRunner> runner_;
+  Router router_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  int64_t demo_job_id_ = 0;
+};
+
+TEST_P(HttpApiTest, HealthzReportsTheDatabase) {
+  auto body = GetJson("/healthz");
+  EXPECT_EQ(body.at("status").as_string(), "ok");
+  EXPECT_EQ(body.at("database").as_string(), GetParam() == store::Backend::kSqlite ? "sqlite" : "postgresql");
+  EXPECT_GE(body.at("schema_version").as_int64(), 2);
+}
+
+TEST_P(HttpApiTest, ListsIndividualsPageByPageWithTotal) {
+  auto first = GetJson("/api/v1/individuals?limit=100");
+  int64_t total = first.at("total").as_int64();
+  ASSERT_GT(total, 60);
+  std::set<std::string> seen;
+  std::string target = "/api/v1/individuals?limit=25&sort=family_name";
+  int pages = 0;
+  while (true) {
+    auto page = GetJson(target);
+    for (const auto& item : page.at("items").as_array()) {
+      EXPECT_TRUE(seen.insert(std::string(item.at("id").as_string())).second);
+    }
+    ++pages;
+    if (page.at("next").is_null()) break;
+    target = "/api/v1/individuals?limit=25&sort=family_name&cursor=" +
+             std::string(page.at("next").as_string());
+  }
+  EXPECT_EQ(static_cast<int64_t>(seen.size()), total);
+  EXPECT_EQ(pages, static_cast<int>((total + 24) / 25));
+}
+
+TEST_P(HttpApiTest, FiltersIndividuals) {
+  auto all = GetJson("/api/v1/individuals?limit=1000");
+  // Pick a real district and person to filter by.
+  const auto& someone = all.at("items").as_array().at(0).as_object();
+  std::string district(someone.at("area_code").as_string());
+  std::string region = district.substr(0, 5);  // "DM-NN"
+  auto in_district = GetJson("/api/v1/individuals?area=" + district);
+  auto in_region = GetJson("/api/v1/individuals?area=" + region);
+  EXPECT_GE(in_district.at("total").as_int64(), 1);
+  EXPECT_GE(in_region.at("total").as_int64(), in_district.at("total").as_int64());
+  for (const auto& item : in_region.at("items").as_array()) {
+    EXPECT_EQ(std::string(item.at("area_code").as_string()).substr(0, 5), region);
+  }
+  auto born = GetJson("/api/v1/individuals?birth_date_from=2010-01-01&birth_date_to=2015-12-31&limit=1000");
+  for (const auto& item : born.at("items").as_array()) {
+    std::string date(item.at("birth_date").as_string());
+    EXPECT_GE(date, "2010-01-01");
+    EXPECT_LE(date, "2015-12-31");
+  }
+  std::string family(someone.at("family_name").as_string());
+  auto named = GetJson("/api/v1/individuals?name=" + family);
+  EXPECT_GE(named.at("total").as_int64(), 1);
+  EXPECT_EQ(GetJson("/api/v1/individuals?status=deceased").at("total").as_int64(), 0);
+  // Injection attempts are only ever data.
+  EXPECT_EQ(GetJson("/api/v1/individuals?name=%27%20OR%201%3D1%20--").at("total").as_int64(), 0);
+  auto bad = Get("/api/v1/individuals?birth_date_from=yesterday&limit=0&sort=shoe_size&status=asleep");
+  ExpectProblem(bad, 400);
+  auto problem = boost::json::parse(bad.body);
+  EXPECT_EQ(problem.at("errors").as_array().size(), 4u);
+  ExpectProblem(Get("/api/v1/individuals?area=NOWHERE"), 400);
+  ExpectProblem(Get("/api/v1/individuals?cursor=garbage!"), 400);
+}
+
+TEST_P(HttpApiTest, GetsOneIndividualAndAnswers404ForUnknownIds) {
+  auto list = GetJson("/api/v1/individuals?limit=1");
+  std::string id(list.at("items").as_array().at(0).at("id").as_string());
+  HttpResult one = Get("/api/v1/individuals/" + id);
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(one.headers.at("etag"), "\"1\"");
+  auto person = boost::json::parse(one.body);
+  EXPECT_EQ(person.at("id").as_string(), id);
+  EXPECT_TRUE(person.at("documents").is_array());
+  ExpectProblem(Get("/api/v1/individuals/IND-99999999-0"), 404);
+  std::string typo = id;
+  typo[5] = typo[5] == '1' ? '2' : '1';
+  ExpectProblem(Get("/api/v1/individuals/" + typo), 404);
+  ExpectProblem(Get("/api/v1/individuals/..%2F..%2Fetc%2Fpasswd"), 404);
+  auto history = GetJson("/api/v1/individuals/" + id + "/history");
+  EXPECT_EQ(history.at("items").as_array().at(0).at("action").as_string(), "created");
+}
+
+TEST_P(HttpApiTest, GetsAGroupWithItsMembers) {
+  auto group = GetJson("/api/v1/groups/" + RegistrantId{RegistrantKind::kGroup, 1}.ToString());
+  EXPECT_EQ(group.at("kind").as_string(), "household");
+  const auto& members = group.at("members").as_array();
+  ASSERT_GE(members.size(), 1u);
+  EXPECT_EQ(members.at(0).at("role").as_string(), "head");
+  EXPECT_EQ(members.at(0).at("individual"), group.at("head"));
+  EXPECT_TRUE(group.at("custom").as_object().contains("income"));
+  ExpectProblem(Get("/api/v1/groups/GRP-99999999-0"), 404);
+  EXPECT_EQ(GetJson("/api/v1/groups?limit=5").at("total").as_int64(), 60);
+}
+
+TEST_P(HttpApiTest, ListsAreasAndFollowsJobs) {
+  EXPECT_EQ(GetJson("/api/v1/areas?limit=1000").at("total").as_int64(), 111);
+  EXPECT_EQ(GetJson("/api/v1/areas?parent=DM").at("total").as_int64(), 10);
+  EXPECT_EQ(GetJson("/api/v1/areas/DM-01").at("parent_code").as_string(), "DM");
+  ExpectProblem(Get("/api/v1/areas/XX"), 404);
+  auto job = GetJson("/api/v1/jobs/" + std::to_string(demo_job_id_));
+  EXPECT_EQ(job.at("state").as_string(), "succeeded");
+  EXPECT_EQ(job.at("progress").at("done").as_int64(), 60);
+  EXPECT_EQ(job.at("progress").at("percent").to_number<double>(), 100.0);
+  EXPECT_EQ(job.at("result").at("households").as_int64(), 60);
+  ExpectProblem(Get("/api/v1/jobs/424242"), 404);
+  ExpectProblem(Get("/api/v1/jobs/abc"), 404);
+  EXPECT_EQ(GetJson("/api/v1/jobs").at("items").as_array().size(), 1u);
+}
+
+TEST_P(HttpApiTest, RefusesUnknownRoutesMethodsAndOversizedBodies) {
+  ExpectProblem(Get("/api/v1/nothing-here"), 404);
+  ExpectProblem(HttpRequest(server_->port(), "DELETE", "/api/v1/individuals"), 405);
+  ExpectProblem(HttpRequest(server_->port(), "POST", "/api/v1/individuals", std::string(4096, 'x')), 413);
+  HttpResult with_id = HttpRequest(server_->port(), "GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
+  EXPECT_EQ(with_id.headers.at("x-request-id"), "trace-42");
+}
+
+INSTANTIATE_BACKEND_TESTS(HttpApiTest);
+
+}  // namespace
+}  // namespace spmis::http
