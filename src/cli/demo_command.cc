@@ -1,6 +1,7 @@
 // `spmis demo load`: fill the database with the generated demo population.
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -32,7 +33,10 @@ int DemoLoad(const DemoLoadCommand& options) {
               << ": " << job->error.value_or("") << "\n";
     return kExitFailed;
   }
-  std::cout << job->result.value_or("{}") << "\n";
+  // Printed compact whatever the backend stored (PostgreSQL's jsonb re-spaces it).
+  boost::json::error_code ec;
+  auto result = boost::json::parse(job->result.value_or("{}"), ec);
+  std::cout << (ec ? job->result.value_or("{}") : boost::json::serialize(result)) << "\n";
   return kExitOk;
 }
 

@@ -1,0 +1,141 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "demo/population.h"
+#include "jobs/job_repository.h"
+#include "testing/process.h"
+#include "testing/test_database.h"
+
+namespace spmis::cli {
+namespace {
+
+using spmis::testing::BackgroundProcess;
+using spmis::testing::RunProcess;
+using spmis::testing::SpmisBinary;
+
+std::string TempPath(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("spmis_cli_" + std::to_string(getpid()) + "_" + name))
+      .string();
+}
+
+TEST(CliTest, EveryCommandHasHelpAndTakesDatabase) {
+  auto top = RunProcess({SpmisBinary(), "--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  for (const char* command : {"serve", "migrate", "demo", "jobs"}) {
+    EXPECT_NE(top.out.find(command), std::string::npos) << command;
+  }
+  for (std::vector<std::string> command : std::vector<std::vector<std::string>>{
+           {"serve"}, {"migrate"}, {"demo", "load"}, {"jobs"}}) {
+    std::vector<std::string> args{SpmisBinary()};
+    args.insert(args.end(), command.begin(), command.end());
+    args.push_back("--help");
+    auto help = RunProcess(args);
+    EXPECT_EQ(help.exit_code, 0) << command[0];
+    EXPECT_NE(help.out.find("--database"), std::string::npos) << command[0];
+  }
+}
+
+TEST(CliTest, RefusesUnknownCommandsAndBadOptionsWithExitCode2) {
+  EXPECT_EQ(RunProcess({SpmisBinary(), "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(RunProcess({SpmisBinary(), "serve", "--port", "99999"}).exit_code, 2);
+  EXPECT_EQ(RunProcess({SpmisBinary(), "demo", "load", "--households", "0"}).exit_code, 2);
+  EXPECT_EQ(RunProcess({SpmisBinary(), "jobs", "--state", "sleepy"}).exit_code, 2);
+}
+
+TEST(CliTest, MigrateUsesFlagThenEnvironmentAndReportsUnreachableServers) {
+  std::string path = TempPath("migrate.db");
+  auto first = RunProcess({SpmisBinary(), "migrate", "--database", path});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("2 migrations applied"), std::string::npos) << first.out;
+  auto again = RunProcess({SpmisBinary(), "migrate"}, {"SPMIS_DATABASE=" + path});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("0 migrations applied"), std::string::npos) << again.out;
+  auto unreachable = RunProcess(
+      {SpmisBinary(), "migrate", "--database", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"});
+  EXPECT_EQ(unreachable.exit_code, 1);
+  EXPECT_NE(unreachable.err.find("error: cannot connect"), std::string::npos) << unreachable.err;
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
+class CliBackendTest : public spmis::testing::BackendTest {
+ protected:
+  int64_t Count(const char* table) {
+    auto connection = db().Acquire();
+    auto query = connection->Prepare(std::string("SELECT COUNT(*) FROM ") + table);
+    query->Step();
+    return query->Int(0);
+  }
+};
+
+TEST_P(CliBackendTest, DemoLoadFillsTheRegistryAndJobsListsIt) {
+  auto load = RunProcess({SpmisBinary(), "demo", "load", "--households", "40", "--database", location()});
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  EXPECT_NE(load.out.find("\"households\":40"), std::string::npos) << load.out;
+  EXPECT_EQ(Count("registry_groups"), 40);
+  auto jobs = RunProcess({SpmisBinary(), "jobs", "--database", location()});
+  EXPECT_EQ(jobs.exit_code, 0);
+  EXPECT_NE(jobs.out.find("demo.load"), std::string::npos) << jobs.out;
+  EXPECT_NE(jobs.out.find("succeeded"), std::string::npos) << jobs.out;
+  EXPECT_NE(jobs.out.find("40/40"), std::string::npos) << jobs.out;
+}
+
+// SIGKILL in the middle of a long job: nothing half-written stays, and the
+// next server start runs the job again to the same result.
+TEST_P(CliBackendTest, AJobKilledMidwayLeavesNothingAndIsResumedAtNextStart) {
+  const int64_t households = GetParam() == store::Backend::kSqlite ? 15000 : 2500;
+  std::string log = TempPath("crash.log");
+  {
+    BackgroundProcess load({SpmisBinary(), "demo", "load", "--households", std::to_string(households),
+                            "--seed", "11", "--database", location()},
+                           log);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    bool running = false;
+    while (!running && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      try {
+        auto connection = db().Acquire();
+        auto job = jobs::JobRepository(*connection).Find(1);
+        running = job && job->state == jobs::JobState::kRunning;
+      } catch (const store::DatabaseError&) {
+        // the schema may not exist yet
+      }
+    }
+    ASSERT_TRUE(running) << "the demo load never started";
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    load.Kill(SIGKILL);
+    ASSERT_EQ(load.Wait(), -SIGKILL) << "the job finished before it could be killed";
+  }
+  EXPECT_EQ(Count("individuals"), 0) << "a killed job left rows behind";
+  EXPECT_EQ(Count("registry_groups"), 0);
+
+  BackgroundProcess server({SpmisBinary(), "serve", "--port", "0", "--database", location()}, log);
+  std::optional<jobs::Job> job;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto connection = db().Acquire();
+    job = jobs::JobRepository(*connection).Find(1);
+    if (job && jobs::IsFinished(job->state)) break;
+  }
+  server.Kill(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0);
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->state, jobs::JobState::kSucceeded) << job->error.value_or("");
+  EXPECT_EQ(job->attempts, 2);
+
+  demo::PopulationGenerator generator(11);
+  int64_t people = 0;
+  for (int64_t i = 0; i < households; ++i) people += static_cast<int64_t>(generator.NextHousehold().members.size());
+  EXPECT_EQ(Count("registry_groups"), households);
+  EXPECT_EQ(Count("individuals"), people);
+  std::filesystem::remove(log);
+}
+
+INSTANTIATE_BACKEND_TESTS(CliBackendTest);
+
+}  // namespace
+}  // namespace spmis::cli
