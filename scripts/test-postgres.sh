@@ -4,8 +4,6 @@
 #   scripts/test-postgres.sh stop DIR
 # The cluster lives in a temporary folder, listens on 127.0.0.1 only, on a
 # free port, with fsync off (its data is thrown away).
-set -euo pipefail
-
 pg_bin=/usr/lib/postgresql/15/bin
 
 start_cluster() {
@@ -13,15 +11,23 @@ start_cluster() {
   dir=$(mktemp -d /tmp/spmis-pg.XXXXXX)
   chown postgres:postgres "$dir" 2>/dev/null || true
   chmod 700 "$dir"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   local as_postgres=()
   if [ "$(id -u)" = 0 ]; then as_postgres=(runuser -u postgres --); fi
-  "${as_postgres[@]}" "$pg_bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1
-  "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
-    "-c listen_addresses=127.0.0.1 -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -k $dir -c max_connections=200" \
-    start >/dev/null
-  "${as_postgres[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres spmis
-  echo "$dir $port"
+  "${as_postgres[@]}" "$pg_bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 \
+    >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; return 1; }
+  # A random high port; another try on another port if it is taken.
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$((20000 + RANDOM % 30000))
+    if "${as_postgres[@]}" "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o \
+      "-c listen_addresses=127.0.0.1 -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -k $dir -c max_connections=300" \
+      start >/dev/null; then
+      "${as_postgres[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$port" -U postgres spmis
+      echo "$dir $port"
+      return 0
+    fi
+  done
+  cat "$dir/server.log" >&2
+  return 1
 }
 
 stop_cluster() {
@@ -35,7 +41,8 @@ stop_cluster() {
 
 case "${1:-}" in
   start)
-    read -r SPMIS_TEST_PG_DIR SPMIS_TEST_PG_PORT < <(start_cluster)
+    cluster=$(start_cluster) || { echo "cannot start a PostgreSQL test cluster" >&2; return 1 2>/dev/null || exit 1; }
+    read -r SPMIS_TEST_PG_DIR SPMIS_TEST_PG_PORT <<<"$cluster"
     export SPMIS_TEST_PG_DIR SPMIS_TEST_PG_PORT
     export SPMIS_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:${SPMIS_TEST_PG_PORT}/spmis"
     ;;

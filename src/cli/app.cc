@@ -46,7 +46,8 @@ int Main(int argc, char** argv) {
   AddDatabaseOption(load_cmd, demo_load.database);
   load_cmd->add_option("--households", demo_load.households, "number of households (default 10000)")
       ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
-  load_cmd->add_option("--seed", demo_load.seed, "random seed: the same seed gives the same people");
+  load_cmd->add_option("--seed", demo_load.seed,
+                       "random seed: the same seed gives the same people");
   load_cmd->callback([&] { exit_code = DemoLoad(demo_load); });
 
   JobsCommand jobs;

@@ -28,8 +28,8 @@ TEST(CliTest, EveryCommandHasHelpAndTakesDatabase) {
   for (const char* command : {"serve", "migrate", "demo", "jobs"}) {
     EXPECT_NE(top.out.find(command), std::string::npos) << command;
   }
-  for (std::vector<std::string> command : std::vector<std::vector<std::string>>{
-           {"serve"}, {"migrate"}, {"demo", "load"}, {"jobs"}}) {
+  for (std::vector<std::string> command :
+       std::vector<std::vector<std::string>>{{"serve"}, {"migrate"}, {"demo", "load"}, {"jobs"}}) {
     std::vector<std::string> args{SpmisBinary()};
     args.insert(args.end(), command.begin(), command.end());
     args.push_back("--help");
@@ -54,8 +54,8 @@ TEST(CliTest, MigrateUsesFlagThenEnvironmentAndReportsUnreachableServers) {
   auto again = RunProcess({SpmisBinary(), "migrate"}, {"SPMIS_DATABASE=" + path});
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_NE(again.out.find("0 migrations applied"), std::string::npos) << again.out;
-  auto unreachable = RunProcess(
-      {SpmisBinary(), "migrate", "--database", "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"});
+  auto unreachable = RunProcess({SpmisBinary(), "migrate", "--database",
+                                 "postgresql://nobody@127.0.0.1:1/x?connect_timeout=2"});
   EXPECT_EQ(unreachable.exit_code, 1);
   EXPECT_NE(unreachable.err.find("error: cannot connect"), std::string::npos) << unreachable.err;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
@@ -72,7 +72,8 @@ class CliBackendTest : public spmis::testing::BackendTest {
 };
 
 TEST_P(CliBackendTest, DemoLoadFillsTheRegistryAndJobsListsIt) {
-  auto load = RunProcess({SpmisBinary(), "demo", "load", "--households", "40", "--database", location()});
+  auto load =
+      RunProcess({SpmisBinary(), "demo", "load", "--households", "40", "--database", location()});
   ASSERT_EQ(load.exit_code, 0) << load.err;
   EXPECT_NE(load.out.find("\"households\":40"), std::string::npos) << load.out;
   EXPECT_EQ(Count("registry_groups"), 40);
@@ -89,8 +90,8 @@ TEST_P(CliBackendTest, AJobKilledMidwayLeavesNothingAndIsResumedAtNextStart) {
   const int64_t households = GetParam() == store::Backend::kSqlite ? 15000 : 2500;
   std::string log = TempPath("crash.log");
   {
-    BackgroundProcess load({SpmisBinary(), "demo", "load", "--households", std::to_string(households),
-                            "--seed", "11", "--database", location()},
+    BackgroundProcess load({SpmisBinary(), "demo", "load", "--households",
+                            std::to_string(households), "--seed", "11", "--database", location()},
                            log);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     bool running = false;
@@ -129,7 +130,8 @@ TEST_P(CliBackendTest, AJobKilledMidwayLeavesNothingAndIsResumedAtNextStart) {
 
   demo::PopulationGenerator generator(11);
   int64_t people = 0;
-  for (int64_t i = 0; i < households; ++i) people += static_cast<int64_t>(generator.NextHousehold().members.size());
+  for (int64_t i = 0; i < households; ++i)
+    people += static_cast<int64_t>(generator.NextHousehold().members.size());
   EXPECT_EQ(Count("registry_groups"), households);
   EXPECT_EQ(Count("individuals"), people);
   std::filesystem::remove(log);

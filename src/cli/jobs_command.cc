@@ -15,10 +15,11 @@ int ListJobs(const JobsCommand& options) {
   if (!options.state.empty()) state = jobs::ParseJobState(options.state);
   auto connection = database->Acquire();
   auto list = jobs::JobRepository(*connection).List(options.limit, INT64_MAX, state);
-  std::printf("%-6s %-22s %-10s %-21s %-16s %-24s %s\n", "ID", "KIND", "STATE", "PROGRESS",
-              "BY", "CREATED", "RESULT/ERROR");
+  std::printf("%-6s %-22s %-10s %-21s %-16s %-24s %s\n", "ID", "KIND", "STATE", "PROGRESS", "BY",
+              "CREATED", "RESULT/ERROR");
   for (const auto& job : list) {
-    std::string progress = std::to_string(job.progress_done) + "/" + std::to_string(job.progress_total);
+    std::string progress =
+        std::to_string(job.progress_done) + "/" + std::to_string(job.progress_total);
     std::string outcome = job.error ? *job.error : job.result.value_or("");
     if (outcome.size() > 80) outcome = outcome.substr(0, 77) + "...";
     std::printf("%-6lld %-22s %-10s %-21s %-16s %-24s %s\n", static_cast<long long>(job.id),

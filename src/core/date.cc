@@ -62,8 +62,8 @@ Date Date::AddMonths(int months) const {
   auto ymd = Ymd(days_);
   year_month_day moved = ymd + std::chrono::months{months};
   if (!moved.ok()) {
-    moved = year_month_day{std::chrono::year_month_day_last{
-        moved.year(), std::chrono::month_day_last{moved.month()}}};
+    moved = year_month_day{
+        std::chrono::year_month_day_last{moved.year(), std::chrono::month_day_last{moved.month()}}};
   }
   return Date(static_cast<int32_t>(sys_days{moved}.time_since_epoch().count()));
 }
@@ -129,8 +129,8 @@ std::optional<Timestamp> Timestamp::Parse(std::string_view text) {
   } else {
     return std::nullopt;  // an instant needs its offset
   }
-  int64_t seconds = int64_t{date->days_since_epoch()} * 86400 + hh * 3600 + mm * 60 + ss -
-                    offset_minutes * 60;
+  int64_t seconds =
+      int64_t{date->days_since_epoch()} * 86400 + hh * 3600 + mm * 60 + ss - offset_minutes * 60;
   return Timestamp(seconds * 1'000'000 + micros);
 }
 

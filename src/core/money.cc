@@ -13,10 +13,9 @@ struct CurrencyException {
 
 // ISO 4217 currencies whose minor unit is not 1/100.
 constexpr std::array<CurrencyException, 24> kExceptions = {{
-    {"BHD", 3}, {"BIF", 0}, {"CLP", 0}, {"DJF", 0}, {"GNF", 0}, {"IQD", 3},
-    {"ISK", 0}, {"JOD", 3}, {"JPY", 0}, {"KMF", 0}, {"KRW", 0}, {"KWD", 3},
-    {"LYD", 3}, {"OMR", 3}, {"PYG", 0}, {"RWF", 0}, {"TND", 3}, {"UGX", 0},
-    {"UYI", 0}, {"VND", 0}, {"VUV", 0}, {"XAF", 0}, {"XOF", 0}, {"XPF", 0},
+    {"BHD", 3}, {"BIF", 0}, {"CLP", 0}, {"DJF", 0}, {"GNF", 0}, {"IQD", 3}, {"ISK", 0}, {"JOD", 3},
+    {"JPY", 0}, {"KMF", 0}, {"KRW", 0}, {"KWD", 3}, {"LYD", 3}, {"OMR", 3}, {"PYG", 0}, {"RWF", 0},
+    {"TND", 3}, {"UGX", 0}, {"UYI", 0}, {"VND", 0}, {"VUV", 0}, {"XAF", 0}, {"XOF", 0}, {"XPF", 0},
 }};
 
 }  // namespace
@@ -45,7 +44,8 @@ Result<Money> Money::Add(const Money& other) const {
 
 std::string Money::ToMajorString() const {
   int decimals = CurrencyDecimals(currency_).value_or(2);
-  uint64_t magnitude = minor_ < 0 ? 0 - static_cast<uint64_t>(minor_) : static_cast<uint64_t>(minor_);
+  uint64_t magnitude =
+      minor_ < 0 ? 0 - static_cast<uint64_t>(minor_) : static_cast<uint64_t>(minor_);
   std::string digits = std::to_string(magnitude);
   if (decimals > 0) {
     if (digits.size() <= static_cast<size_t>(decimals)) {
@@ -73,7 +73,8 @@ Result<Money> Money::ParseMajor(std::string_view text, std::string currency) {
   auto accumulate = [&](std::string_view digits) {
     for (char c : digits) {
       if (c < '0' || c > '9') return false;
-      if (__builtin_mul_overflow(value, 10, &value) || __builtin_add_overflow(value, c - '0', &value)) {
+      if (__builtin_mul_overflow(value, 10, &value) ||
+          __builtin_add_overflow(value, c - '0', &value)) {
         return false;
       }
     }

@@ -42,14 +42,18 @@ struct Error {
   static Error Invalid(std::string message, std::vector<FieldError> fields = {}) {
     return {ErrorCode::kInvalidArgument, std::move(message), std::move(fields)};
   }
-  static Error NotFound(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}}; }
+  static Error NotFound(std::string message) {
+    return {ErrorCode::kNotFound, std::move(message), {}};
+  }
   static Error Conflict(std::string message, std::vector<FieldError> fields = {}) {
     return {ErrorCode::kConflict, std::move(message), std::move(fields)};
   }
   static Error Precondition(std::string message) {
     return {ErrorCode::kFailedPrecondition, std::move(message), {}};
   }
-  static Error Internal(std::string message) { return {ErrorCode::kInternal, std::move(message), {}}; }
+  static Error Internal(std::string message) {
+    return {ErrorCode::kInternal, std::move(message), {}};
+  }
 
   // "message (field: reason; field: reason)", for logs and the command line.
   std::string ToString() const;
@@ -58,8 +62,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}           // NOLINT: implicit by design
-  Result(Error error) : data_(std::move(error)) {}       // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : data_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return data_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -104,15 +108,15 @@ inline Status OkStatus() { return Ok{}; }
 // Returns the error of `expr` (a Result) from the enclosing function.
 #define SPMIS_CONCAT_INNER(a, b) a##b
 #define SPMIS_CONCAT(a, b) SPMIS_CONCAT_INNER(a, b)
-#define SPMIS_RETURN_IF_ERROR(expr)                                     \
-  do {                                                                  \
-    auto&& spmis_status_ = (expr);                                      \
+#define SPMIS_RETURN_IF_ERROR(expr)                                        \
+  do {                                                                     \
+    auto&& spmis_status_ = (expr);                                         \
     if (!spmis_status_.ok()) return std::move(spmis_status_).take_error(); \
   } while (0)
 // `SPMIS_ASSIGN_OR_RETURN(auto x, Compute());`
 #define SPMIS_ASSIGN_OR_RETURN(lhs, expr) \
   SPMIS_ASSIGN_OR_RETURN_IMPL(SPMIS_CONCAT(spmis_result_, __LINE__), lhs, expr)
-#define SPMIS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)         \
-  auto tmp = (expr);                                        \
-  if (!tmp.ok()) return std::move(tmp).take_error();        \
+#define SPMIS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)  \
+  auto tmp = (expr);                                 \
+  if (!tmp.ok()) return std::move(tmp).take_error(); \
   lhs = std::move(tmp).value()

@@ -18,12 +18,28 @@ using registry::CustomFieldType;
 Status DeclareDemoFields(store::Connection& connection, const Actor& actor) {
   registry::ConfigurationService configuration(connection);
   const CustomField fields[] = {
-      {RegistrantKind::kIndividual, "in_school", "Attends school", CustomFieldType::kBoolean, {}, false},
+      {RegistrantKind::kIndividual,
+       "in_school",
+       "Attends school",
+       CustomFieldType::kBoolean,
+       {},
+       false},
       {RegistrantKind::kGroup, "income", "Monthly income", CustomFieldType::kDecimal, {}, false},
-      {RegistrantKind::kGroup, "farming", "Farming household", CustomFieldType::kBoolean, {}, false},
-      {RegistrantKind::kGroup, "land_hectares", "Land (hectares)", CustomFieldType::kDecimal, {}, false},
+      {RegistrantKind::kGroup,
+       "farming",
+       "Farming household",
+       CustomFieldType::kBoolean,
+       {},
+       false},
+      {RegistrantKind::kGroup,
+       "land_hectares",
+       "Land (hectares)",
+       CustomFieldType::kDecimal,
+       {},
+       false},
   };
-  for (const auto& field : fields) SPMIS_RETURN_IF_ERROR(configuration.DeclareCustomField(field, actor));
+  for (const auto& field : fields)
+    SPMIS_RETURN_IF_ERROR(configuration.DeclareCustomField(field, actor));
   return OkStatus();
 }
 
@@ -38,7 +54,8 @@ registry::HistoryEntry Created(RegistrantKind kind, int64_t id, const Actor& act
 }
 
 Result<std::string> RunDemoLoad(jobs::JobContext& context) {
-  SPMIS_ASSIGN_OR_RETURN(DemoLoadOptions options, ParseDemoLoadParameters(context.job().parameters));
+  SPMIS_ASSIGN_OR_RETURN(DemoLoadOptions options,
+                         ParseDemoLoadParameters(context.job().parameters));
   Actor actor = context.actor();
   auto connection = context.database().Acquire();
   {
@@ -98,7 +115,8 @@ Result<std::string> RunDemoLoad(jobs::JobContext& context) {
       person.area_id = group.area_id;
       person.disability = member.disability;
       if (!member.national_id.empty()) {
-        person.documents.push_back({"national_id", member.national_id, "Demoland Registrar", std::nullopt});
+        person.documents.push_back(
+            {"national_id", member.national_id, "Demoland Registrar", std::nullopt});
       }
       if (member.in_school) person.custom["in_school"] = true;
       person.created_at = person.updated_at = now;
@@ -124,8 +142,8 @@ Result<std::string> RunDemoLoad(jobs::JobContext& context) {
 }  // namespace
 
 std::string DemoLoadParameters(const DemoLoadOptions& options) {
-  return boost::json::serialize(boost::json::object{{"households", options.households},
-                                                    {"seed", options.seed}});
+  return boost::json::serialize(
+      boost::json::object{{"households", options.households}, {"seed", options.seed}});
 }
 
 Result<DemoLoadOptions> ParseDemoLoadParameters(std::string_view json) {
@@ -135,7 +153,8 @@ Result<DemoLoadOptions> ParseDemoLoadParameters(std::string_view json) {
   if (ec || !value.is_object()) return Error::Invalid("demo.load parameters are not a JSON object");
   const auto& object = value.as_object();
   if (auto* households = object.if_contains("households")) {
-    if (!households->is_int64() || households->as_int64() < 1 || households->as_int64() > 10'000'000) {
+    if (!households->is_int64() || households->as_int64() < 1 ||
+        households->as_int64() > 10'000'000) {
       return Error::Invalid("households must be a whole number from 1 to 10000000");
     }
     options.households = households->as_int64();

@@ -9,25 +9,28 @@ namespace spmis::demo {
 namespace {
 
 constexpr std::array<std::string_view, 40> kFemaleNames = {
-    "Amina", "Grace", "Fatuma", "Wanjiru", "Achieng", "Mary", "Esther", "Zawadi", "Neema", "Halima",
-    "Chebet", "Nafula", "Akinyi", "Faith", "Joyce", "Mercy", "Aisha", "Rehema", "Njeri", "Auma",
-    "Irene", "Lucy", "Salma", "Mwanaisha", "Ruth", "Jane", "Nasra", "Wairimu", "Atieno", "Beatrice",
-    "Sarah", "Khadija", "Mumbua", "Nekesa", "Winnie", "Pendo", "Eunice", "Tabitha", "Asha", "Dorcas"};
+    "Amina",  "Grace",  "Fatuma", "Wanjiru", "Achieng", "Mary",     "Esther", "Zawadi",
+    "Neema",  "Halima", "Chebet", "Nafula",  "Akinyi",  "Faith",    "Joyce",  "Mercy",
+    "Aisha",  "Rehema", "Njeri",  "Auma",    "Irene",   "Lucy",     "Salma",  "Mwanaisha",
+    "Ruth",   "Jane",   "Nasra",  "Wairimu", "Atieno",  "Beatrice", "Sarah",  "Khadija",
+    "Mumbua", "Nekesa", "Winnie", "Pendo",   "Eunice",  "Tabitha",  "Asha",   "Dorcas"};
 constexpr std::array<std::string_view, 40> kMaleNames = {
-    "Baraka", "John", "Juma", "Kamau", "Otieno", "Peter", "Hassan", "Mwangi", "Omondi", "Daniel",
-    "Kiprono", "Wafula", "Musa", "Joseph", "Ali", "Kevin", "Brian", "Ochieng", "Njoroge", "Samuel",
-    "Ibrahim", "David", "Kibet", "Onyango", "Paul", "James", "Abdi", "Mutua", "Simon", "Charles",
-    "Hamisi", "Wekesa", "George", "Francis", "Rashid", "Kariuki", "Stephen", "Tom", "Yusuf", "Moses"};
+    "Baraka", "John",    "Juma",    "Kamau",   "Otieno",  "Peter",   "Hassan", "Mwangi",
+    "Omondi", "Daniel",  "Kiprono", "Wafula",  "Musa",    "Joseph",  "Ali",    "Kevin",
+    "Brian",  "Ochieng", "Njoroge", "Samuel",  "Ibrahim", "David",   "Kibet",  "Onyango",
+    "Paul",   "James",   "Abdi",    "Mutua",   "Simon",   "Charles", "Hamisi", "Wekesa",
+    "George", "Francis", "Rashid",  "Kariuki", "Stephen", "Tom",     "Yusuf",  "Moses"};
 constexpr std::array<std::string_view, 50> kFamilyNames = {
-    "Odhiambo", "Otieno", "Kamau", "Mwangi", "Wanjiku", "Ochieng", "Njoroge", "Kiprop", "Wafula",
-    "Mutua", "Hassan", "Ali", "Omondi", "Kariuki", "Chebet", "Onyango", "Kimani", "Mohamed",
-    "Wekesa", "Barasa", "Mutiso", "Njeri", "Korir", "Rotich", "Abdi", "Juma", "Maina", "Gitau",
-    "Owino", "Nyambura", "Cheruiyot", "Kilonzo", "Musyoka", "Achieng", "Simiyu", "Langat", "Koech",
-    "Ndungu", "Okoth", "Atieno", "Mburu", "Kiplagat", "Wambui", "Oduor", "Omar", "Salim", "Nduta",
-    "Macharia", "Kiprotich", "Muthoni"};
+    "Odhiambo",  "Otieno",   "Kamau",  "Mwangi", "Wanjiku", "Ochieng",  "Njoroge",   "Kiprop",
+    "Wafula",    "Mutua",    "Hassan", "Ali",    "Omondi",  "Kariuki",  "Chebet",    "Onyango",
+    "Kimani",    "Mohamed",  "Wekesa", "Barasa", "Mutiso",  "Njeri",    "Korir",     "Rotich",
+    "Abdi",      "Juma",     "Maina",  "Gitau",  "Owino",   "Nyambura", "Cheruiyot", "Kilonzo",
+    "Musyoka",   "Achieng",  "Simiyu", "Langat", "Koech",   "Ndungu",   "Okoth",     "Atieno",
+    "Mburu",     "Kiplagat", "Wambui", "Oduor",  "Omar",    "Salim",    "Nduta",     "Macharia",
+    "Kiprotich", "Muthoni"};
 constexpr std::array<std::string_view, 10> kRegions = {
-    "Coast", "Highlands", "Lakeside", "Rift", "Northern", "Eastern", "Central", "Western",
-    "Southern", "Capital"};
+    "Coast",   "Highlands", "Lakeside", "Rift",     "Northern",
+    "Eastern", "Central",   "Western",  "Southern", "Capital"};
 
 // Household sizes 1..12 with a mean of about 4.5.
 constexpr std::array<int, 12> kSizeWeights = {8, 13, 16, 17, 15, 11, 8, 5, 3, 2, 1, 1};
@@ -53,18 +56,18 @@ bool Rng::Chance(double probability) { return Uniform() < probability; }
 PopulationGenerator::PopulationGenerator(uint64_t seed, Date as_of) : rng_(seed), as_of_(as_of) {
   areas_.push_back({"DM", "Demoland", 0, "", 0.5, 37.0});
   for (size_t r = 0; r < kRegions.size(); ++r) {
-    char code[16];
+    char code[32];
     std::snprintf(code, sizeof code, "DM-%02zu", r + 1);
     double lat = -4.0 + static_cast<double>(r % 5) * 2.0;
     double lon = 34.0 + static_cast<double>(r / 5) * 3.0;
     areas_.push_back({code, std::string(kRegions[r]), 1, "DM", lat, lon});
     std::string region_code = code;
     for (int d = 0; d < 10; ++d) {
-      char district[24];
+      char district[48];
       std::snprintf(district, sizeof district, "%s-%02d", region_code.c_str(), d + 1);
       districts_.push_back(areas_.size());
-      areas_.push_back({district, std::string(kRegions[r]) + " District " + std::to_string(d + 1), 2,
-                        region_code, lat + (d % 5) * 0.3, lon + (d / 5) * 0.4});
+      areas_.push_back({district, std::string(kRegions[r]) + " District " + std::to_string(d + 1),
+                        2, region_code, lat + (d % 5) * 0.3, lon + (d / 5) * 0.4});
     }
   }
 }
@@ -88,7 +91,8 @@ DemoPerson PopulationGenerator::MakePerson(const std::string& family_name, const
     std::snprintf(id, sizeof id, "%08lld", static_cast<long long>(20000000 + people_));
     p.national_id = id;
     if (rng_.Chance(0.8)) {
-      std::snprintf(id, sizeof id, "+2547%08llu", static_cast<unsigned long long>(rng_.Below(100000000)));
+      std::snprintf(id, sizeof id, "+2547%08llu",
+                    static_cast<unsigned long long>(rng_.Below(100000000)));
       p.phone = id;
     }
   }
@@ -146,12 +150,13 @@ DemoHousehold PopulationGenerator::NextHousehold() {
       int age = static_cast<int>(rng_.Below(static_cast<uint64_t>(max_child_age) + 1));
       h.members.push_back(MakePerson(family, sex, age, district, "child"));
     } else if (rng_.Chance(0.7)) {
-      int age = rng_.Chance(0.5) ? 60 + static_cast<int>(rng_.Below(30)) : static_cast<int>(rng_.Below(40));
+      int age = rng_.Chance(0.5) ? 60 + static_cast<int>(rng_.Below(30))
+                                 : static_cast<int>(rng_.Below(40));
       h.members.push_back(MakePerson(family, sex, age, district, "other_relative"));
     } else {
       std::string other(kFamilyNames[rng_.Below(kFamilyNames.size())]);
-      h.members.push_back(MakePerson(other, sex, 15 + static_cast<int>(rng_.Below(50)), district,
-                                     "non_relative"));
+      h.members.push_back(
+          MakePerson(other, sex, 15 + static_cast<int>(rng_.Below(50)), district, "non_relative"));
     }
   }
   return h;

@@ -16,7 +16,8 @@ void AddHealthRoutes(Router& router) {
                   return JsonResponse(
                       200, boost::json::object{
                                {"status", "ok"},
-                               {"database", db.backend() == store::Backend::kSqlite ? "sqlite" : "postgresql"},
+                               {"database",
+                                db.backend() == store::Backend::kSqlite ? "sqlite" : "postgresql"},
                                {"schema_version", version}});
                 } catch (const std::exception& e) {
                   return Problem(503, std::string("database unavailable: ") + e.what());

@@ -25,7 +25,8 @@ class HttpApiTest : public spmis::testing::BackendTest {
     if (IsSkipped()) return;
     runner_ = std::make_unique<jobs::JobRunner>(db());
     demo::RegisterDemoJobs(*runner_);
-    auto loaded = runner_->RunNow(demo::kDemoLoadJob, demo::DemoLoadParameters({60, 5}), Actor{"admin", ""});
+    auto loaded =
+        runner_->RunNow(demo::kDemoLoadJob, demo::DemoLoadParameters({60, 5}), Actor{"admin", ""});
     ASSERT_TRUE(loaded.ok());
     ASSERT_EQ(loaded->state, jobs::JobState::kSucceeded);
     demo_job_id_ = loaded->id;
@@ -72,7 +73,8 @@ class HttpApiTest : public spmis::testing::BackendTest {
 TEST_P(HttpApiTest, HealthzReportsTheDatabase) {
   auto body = GetJson("/healthz");
   EXPECT_EQ(body.at("status").as_string(), "ok");
-  EXPECT_EQ(body.at("database").as_string(), GetParam() == store::Backend::kSqlite ? "sqlite" : "postgresql");
+  EXPECT_EQ(body.at("database").as_string(),
+            GetParam() == store::Backend::kSqlite ? "sqlite" : "postgresql");
   EXPECT_GE(body.at("schema_version").as_int64(), 2);
 }
 
@@ -110,7 +112,8 @@ TEST_P(HttpApiTest, FiltersIndividuals) {
   for (const auto& item : in_region.at("items").as_array()) {
     EXPECT_EQ(std::string(item.at("area_code").as_string()).substr(0, 5), region);
   }
-  auto born = GetJson("/api/v1/individuals?birth_date_from=2010-01-01&birth_date_to=2015-12-31&limit=1000");
+  auto born =
+      GetJson("/api/v1/individuals?birth_date_from=2010-01-01&birth_date_to=2015-12-31&limit=1000");
   for (const auto& item : born.at("items").as_array()) {
     std::string date(item.at("birth_date").as_string());
     EXPECT_GE(date, "2010-01-01");
@@ -122,7 +125,8 @@ TEST_P(HttpApiTest, FiltersIndividuals) {
   EXPECT_EQ(GetJson("/api/v1/individuals?status=deceased").at("total").as_int64(), 0);
   // Injection attempts are only ever data.
   EXPECT_EQ(GetJson("/api/v1/individuals?name=%27%20OR%201%3D1%20--").at("total").as_int64(), 0);
-  auto bad = Get("/api/v1/individuals?birth_date_from=yesterday&limit=0&sort=shoe_size&status=asleep");
+  auto bad =
+      Get("/api/v1/individuals?birth_date_from=yesterday&limit=0&sort=shoe_size&status=asleep");
   ExpectProblem(bad, 400);
   auto problem = boost::json::parse(bad.body);
   EXPECT_EQ(problem.at("errors").as_array().size(), 4u);
@@ -178,8 +182,10 @@ TEST_P(HttpApiTest, ListsAreasAndFollowsJobs) {
 TEST_P(HttpApiTest, RefusesUnknownRoutesMethodsAndOversizedBodies) {
   ExpectProblem(Get("/api/v1/nothing-here"), 404);
   ExpectProblem(HttpRequest(server_->port(), "DELETE", "/api/v1/individuals"), 405);
-  ExpectProblem(HttpRequest(server_->port(), "POST", "/api/v1/individuals", std::string(4096, 'x')), 413);
-  HttpResult with_id = HttpRequest(server_->port(), "GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
+  ExpectProblem(HttpRequest(server_->port(), "POST", "/api/v1/individuals", std::string(4096, 'x')),
+                413);
+  HttpResult with_id =
+      HttpRequest(server_->port(), "GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
   EXPECT_EQ(with_id.headers.at("x-request-id"), "trace-42");
 }
 

@@ -31,7 +31,8 @@ Response ListJobs(const Request& request, RequestContext& context) {
   std::optional<jobs::JobState> state;
   if (auto text = request.Query("state")) {
     state = jobs::ParseJobState(*text);
-    if (!state) errors.push_back({"state", "must be queued, running, succeeded, failed or cancelled"});
+    if (!state)
+      errors.push_back({"state", "must be queued, running, succeeded, failed or cancelled"});
   }
   int64_t before = INT64_MAX;
   if (auto cursor = request.Query("cursor")) {

@@ -128,9 +128,9 @@ value ToJson(const registry::HistoryEntry& e) {
 }
 
 value ToJson(const jobs::Job& j) {
-  double percent = j.progress_total > 0
-                       ? 100.0 * static_cast<double>(j.progress_done) / static_cast<double>(j.progress_total)
-                       : (j.state == jobs::JobState::kSucceeded ? 100.0 : 0.0);
+  double percent = j.progress_total > 0 ? 100.0 * static_cast<double>(j.progress_done) /
+                                              static_cast<double>(j.progress_total)
+                                        : (j.state == jobs::JobState::kSucceeded ? 100.0 : 0.0);
   return object{{"id", j.id},
                 {"kind", j.kind},
                 {"parameters", JsonOrNull(j.parameters)},

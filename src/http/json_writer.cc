@@ -9,10 +9,18 @@ namespace {
 
 void Write(const boost::json::value& value, std::string& out) {
   switch (value.kind()) {
-    case boost::json::kind::null: out += "null"; break;
-    case boost::json::kind::bool_: out += value.get_bool() ? "true" : "false"; break;
-    case boost::json::kind::int64: out += std::to_string(value.get_int64()); break;
-    case boost::json::kind::uint64: out += std::to_string(value.get_uint64()); break;
+    case boost::json::kind::null:
+      out += "null";
+      break;
+    case boost::json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      break;
+    case boost::json::kind::int64:
+      out += std::to_string(value.get_int64());
+      break;
+    case boost::json::kind::uint64:
+      out += std::to_string(value.get_uint64());
+      break;
     case boost::json::kind::double_: {
       double d = value.get_double();
       if (!std::isfinite(d)) {
@@ -24,7 +32,9 @@ void Write(const boost::json::value& value, std::string& out) {
       out.append(buffer, end);
       break;
     }
-    case boost::json::kind::string: out += boost::json::serialize(value.get_string()); break;
+    case boost::json::kind::string:
+      out += boost::json::serialize(value.get_string());
+      break;
     case boost::json::kind::array: {
       out += '[';
       bool first = true;

@@ -38,7 +38,9 @@ Response ListIndividuals(const Request& request, RequestContext& context) {
     if (query.descending) field.remove_prefix(1);
     auto parsed = registry::ParseIndividualSort(field);
     if (!parsed) {
-      errors.push_back({"sort", "must be one of id, family_name, birth_date, created_at (prefix - for descending)"});
+      errors.push_back(
+          {"sort",
+           "must be one of id, family_name, birth_date, created_at (prefix - for descending)"});
     } else {
       query.sort = *parsed;
     }
@@ -52,7 +54,8 @@ Response ListIndividuals(const Request& request, RequestContext& context) {
 }
 
 Response GetIndividual(const Request& request, RequestContext& context) {
-  auto person = registry::IndividualService(context.db()).GetByRegistrantId(request.path_params.at("id"));
+  auto person =
+      registry::IndividualService(context.db()).GetByRegistrantId(request.path_params.at("id"));
   if (!person.ok()) return Problem(person.error());
   Response response = JsonResponse(200, ToJson(*person));
   response.headers.emplace_back("ETag", "\"" + std::to_string(person->version) + "\"");
@@ -65,7 +68,8 @@ Response IndividualHistory(const Request& request, RequestContext& context) {
   if (!person.ok()) return Problem(person.error());
   auto history = service.History(person->id);
   if (!history.ok()) return Problem(history.error());
-  return JsonResponse(200, PageToJson(*history, std::nullopt, static_cast<int64_t>(history->size())));
+  return JsonResponse(200,
+                      PageToJson(*history, std::nullopt, static_cast<int64_t>(history->size())));
 }
 
 Response ListGroups(const Request& request, RequestContext& context) {
@@ -73,7 +77,8 @@ Response ListGroups(const Request& request, RequestContext& context) {
   int limit;
   ParseLimit(request, limit, errors);
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
-  auto page = registry::GroupService(context.db()).List(limit, request.Query("cursor").value_or(""));
+  auto page =
+      registry::GroupService(context.db()).List(limit, request.Query("cursor").value_or(""));
   if (!page.ok()) return Problem(400, page.error().message, page.error().fields);
   return JsonResponse(200, PageToJson(page->items, page->next, page->total));
 }
@@ -98,8 +103,9 @@ Response ListAreas(const Request& request, RequestContext& context) {
   int limit;
   ParseLimit(request, limit, errors);
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
-  auto page = registry::AreaService(context.db())
-                  .List(request.Query("parent").value_or(""), limit, request.Query("cursor").value_or(""));
+  auto page =
+      registry::AreaService(context.db())
+          .List(request.Query("parent").value_or(""), limit, request.Query("cursor").value_or(""));
   if (!page.ok()) return Problem(400, page.error().message, page.error().fields);
   return JsonResponse(200, PageToJson(page->items, page->next, page->total));
 }

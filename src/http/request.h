@@ -12,9 +12,9 @@
 namespace spmis::http {
 
 struct Request {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as sent: path and query
-  std::string path;    // decoded path, no query
+  std::string method;                                      // "GET", "POST", ...
+  std::string target;                                      // as sent: path and query
+  std::string path;                                        // decoded path, no query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::map<std::string, std::string> path_params;          // from "{name}" segments
   std::map<std::string, std::string> headers;              // names lower-cased

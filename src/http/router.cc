@@ -66,12 +66,14 @@ Response Router::Dispatch(Request& request, RequestContext& context) const {
     try {
       return candidate.route.handler(request, context);
     } catch (const std::exception& e) {
-      std::cerr << "request " << request.request_id << " " << request.method << " "
-                << request.path << " failed: " << e.what() << "\n";
-      return Problem(500, "the server could not complete the request (id " + request.request_id + ")");
+      std::cerr << "request " << request.request_id << " " << request.method << " " << request.path
+                << " failed: " << e.what() << "\n";
+      return Problem(500,
+                     "the server could not complete the request (id " + request.request_id + ")");
     }
   }
-  if (path_matched) return Problem(405, "method " + request.method + " is not allowed on " + request.path);
+  if (path_matched)
+    return Problem(405, "method " + request.method + " is not allowed on " + request.path);
   return Problem(404, "no such resource: " + request.path);
 }
 

@@ -37,7 +37,8 @@ std::string NewRequestId() {
 bool AcceptableRequestId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+      return false;
   }
   return true;
 }
@@ -67,8 +68,10 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       return Close();
     }
-    if (ec == bhttp::error::body_limit) return Fail(413, "the request body is larger than the limit", false);
-    if (ec == bhttp::error::header_limit) return Fail(431, "the request headers are too large", false);
+    if (ec == bhttp::error::body_limit)
+      return Fail(413, "the request body is larger than the limit", false);
+    if (ec == bhttp::error::header_limit)
+      return Fail(431, "the request headers are too large", false);
     if (ec) return Fail(400, "malformed HTTP request", false);
 
     auto& incoming = parser_->get();
@@ -98,7 +101,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Fail(int status, const std::string& detail, bool keep_alive) {
     std::string body = R"({"type":"about:blank","status":)" + std::to_string(status) +
                        R"(,"title":"Bad Request","detail":")" + detail + "\"}";
-    Write(Response{status, "application/problem+json", body, {}}, NewRequestId(), keep_alive, false);
+    Write(Response{status, "application/problem+json", body, {}}, NewRequestId(), keep_alive,
+          false);
   }
 
   void Write(Response response, const std::string& request_id, bool keep_alive, bool head) {

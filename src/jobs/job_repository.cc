@@ -35,11 +35,16 @@ Job ReadJob(store::Statement& row) {
 
 const char* JobStateName(JobState state) {
   switch (state) {
-    case JobState::kQueued: return "queued";
-    case JobState::kRunning: return "running";
-    case JobState::kSucceeded: return "succeeded";
-    case JobState::kFailed: return "failed";
-    case JobState::kCancelled: return "cancelled";
+    case JobState::kQueued:
+      return "queued";
+    case JobState::kRunning:
+      return "running";
+    case JobState::kSucceeded:
+      return "succeeded";
+    case JobState::kFailed:
+      return "failed";
+    case JobState::kCancelled:
+      return "cancelled";
   }
   return "failed";
 }
@@ -115,7 +120,8 @@ void JobRepository::Progress(int64_t id, int64_t done, int64_t total) {
 }
 
 void JobRepository::Heartbeat(int64_t id) {
-  auto update = db_.Prepare("UPDATE jobs SET heartbeat_at = $1 WHERE id = $2 AND state = 'running'");
+  auto update =
+      db_.Prepare("UPDATE jobs SET heartbeat_at = $1 WHERE id = $2 AND state = 'running'");
   update->Bind(1, Timestamp::Now()).Bind(2, id).Execute();
 }
 
@@ -130,7 +136,11 @@ void JobRepository::Finish(int64_t id, JobState state, const std::optional<std::
   auto update = db_.Prepare(
       "UPDATE jobs SET state = $1, result = $2, error = $3, finished_at = $4, worker = NULL "
       "WHERE id = $5 AND state IN ('queued', 'running')");
-  update->Bind(1, JobStateName(state)).Bind(2, result).Bind(3, error).Bind(4, Timestamp::Now()).Bind(5, id);
+  update->Bind(1, JobStateName(state))
+      .Bind(2, result)
+      .Bind(3, error)
+      .Bind(4, Timestamp::Now())
+      .Bind(5, id);
   update->Execute();
 }
 
@@ -140,8 +150,8 @@ bool JobRepository::RequestCancel(int64_t id) {
       "WHERE id = $2 AND state = 'queued'");
   queued->Bind(1, Timestamp::Now()).Bind(2, id);
   if (queued->Execute() == 1) return true;
-  auto running = db_.Prepare(
-      "UPDATE jobs SET cancel_requested = TRUE WHERE id = $1 AND state = 'running'");
+  auto running =
+      db_.Prepare("UPDATE jobs SET cancel_requested = TRUE WHERE id = $1 AND state = 'running'");
   running->Bind(1, id).Execute();
   return false;
 }

@@ -215,14 +215,14 @@ int JobRunner::RecoverInterrupted(std::chrono::seconds lease) {
   auto connection = database_.Acquire();
   JobRepository repository(*connection);
   int recovered = 0;
-  Timestamp stale_before = Timestamp::FromMicros(
-      Timestamp::Now().micros_since_epoch() -
-      std::chrono::duration_cast<std::chrono::microseconds>(lease).count());
+  Timestamp stale_before =
+      Timestamp::FromMicros(Timestamp::Now().micros_since_epoch() -
+                            std::chrono::duration_cast<std::chrono::microseconds>(lease).count());
   for (const Job& job : repository.Running()) {
     Liveness liveness = WorkerLiveness(job.worker);
-    bool gone = liveness == Liveness::kGone ||
-                (liveness == Liveness::kElsewhere && job.heartbeat_at &&
-                 *job.heartbeat_at < stale_before);
+    bool gone =
+        liveness == Liveness::kGone ||
+        (liveness == Liveness::kElsewhere && job.heartbeat_at && *job.heartbeat_at < stale_before);
     if (!gone) continue;
     auto kind = kinds_.find(job.kind);
     if (kind != kinds_.end() && kind->second.resumable && !job.cancel_requested) {
@@ -267,7 +267,8 @@ void JobRunner::WorkerLoop() {
     std::optional<int64_t> claimed;
     try {
       auto connection = database_.Acquire();
-      auto next = connection->Prepare("SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
+      auto next =
+          connection->Prepare("SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1");
       if (next->Step()) claimed = next->Int(0);
     } catch (const std::exception& e) {
       std::cerr << "jobs: cannot read the queue: " << e.what() << "\n";

@@ -13,7 +13,8 @@ namespace {
 using JobsTest = spmis::testing::BackendTest;
 
 JobKind Counting(bool resumable = false) {
-  return {"test.count", [](JobContext& ctx) -> Result<std::string> {
+  return {"test.count",
+          [](JobContext& ctx) -> Result<std::string> {
             ctx.SetTotal(1000);
             for (int i = 0; i < 1000; ++i) ctx.Advance();
             return std::string(R"({"counted":1000})");
@@ -61,7 +62,8 @@ TEST_P(JobsTest, AFailingOrThrowingJobIsMarkedFailedWithTheReason) {
 TEST_P(JobsTest, CrashedJobsAreResumedOrFailedNeverLeftRunning) {
   JobRunner runner(db());
   runner.Register(Counting(/*resumable=*/true));
-  runner.Register({"test.once", [](JobContext&) -> Result<std::string> { return std::string("{}"); }});
+  runner.Register(
+      {"test.once", [](JobContext&) -> Result<std::string> { return std::string("{}"); }});
   auto connection = db().Acquire();
   JobRepository repository(*connection);
   auto crashed = [&](const char* kind, const std::string& worker) {
@@ -75,8 +77,8 @@ TEST_P(JobsTest, CrashedJobsAreResumedOrFailedNeverLeftRunning) {
     return job.id;
   };
   // A process of this host that no longer exists, and one elsewhere whose heartbeat stopped.
-  std::string dead_here = JobRunner::WorkerName().substr(0, JobRunner::WorkerName().rfind(':')) +
-                          ":999999999";
+  std::string dead_here =
+      JobRunner::WorkerName().substr(0, JobRunner::WorkerName().rfind(':')) + ":999999999";
   int64_t resumable = crashed("test.count", dead_here);
   int64_t once = crashed("test.once", dead_here);
   int64_t alive = crashed("test.once", JobRunner::WorkerName());  // this very process

@@ -23,7 +23,8 @@ class AreaRepository {
   int64_t Count(std::optional<int64_t> parent_id);
 
  private:
-  std::optional<Area> FindWhere(const char* sql, const std::function<void(store::Statement&)>& bind);
+  std::optional<Area> FindWhere(const char* sql,
+                                const std::function<void(store::Statement&)>& bind);
   store::Connection& db_;
 };
 

@@ -13,7 +13,8 @@ std::optional<std::string> CheckBoundary(std::string_view geojson) {
   if (ec) return "is not JSON: " + ec.message();
   if (!value.is_object()) return "must be a GeoJSON object";
   const auto* object = &value.as_object();
-  if (auto* type = object->if_contains("type"); type && type->is_string() && type->as_string() == "Feature") {
+  if (auto* type = object->if_contains("type");
+      type && type->is_string() && type->as_string() == "Feature") {
     auto* geometry = object->if_contains("geometry");
     if (!geometry || !geometry->is_object()) return "a Feature needs a geometry";
     object = &geometry->as_object();

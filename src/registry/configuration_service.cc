@@ -12,14 +12,16 @@ Status ConfigurationService::DeclareCustomField(const CustomField& field, const 
   if (field.type == CustomFieldType::kChoice && field.choices.empty()) {
     check.Fail("choices", "a choice field needs at least one choice");
   }
-  if (!errors.empty()) return Error::Invalid("the custom field was not declared", std::move(errors));
+  if (!errors.empty())
+    return Error::Invalid("the custom field was not declared", std::move(errors));
   ConfigurationRepository(db_).UpsertCustomField(field);
   return OkStatus();
 }
 
 Status ConfigurationService::DeclareGroupKind(const Code& kind, const Actor& /*actor*/) {
   if (!IsValidIdentifier(kind.code)) {
-    return Error::Invalid("the group kind was not declared", {{"code", "must be lower_snake_case"}});
+    return Error::Invalid("the group kind was not declared",
+                          {{"code", "must be lower_snake_case"}});
   }
   ConfigurationRepository(db_).UpsertGroupKind(kind);
   return OkStatus();
@@ -36,7 +38,9 @@ Status ConfigurationService::DeclareRole(const Code& role, const Actor& /*actor*
 std::vector<CustomField> ConfigurationService::CustomFields(RegistrantKind kind) {
   return ConfigurationRepository(db_).CustomFields(kind);
 }
-std::vector<Code> ConfigurationService::GroupKinds() { return ConfigurationRepository(db_).GroupKinds(); }
+std::vector<Code> ConfigurationService::GroupKinds() {
+  return ConfigurationRepository(db_).GroupKinds();
+}
 std::vector<Code> ConfigurationService::Roles() { return ConfigurationRepository(db_).Roles(); }
 
 }  // namespace spmis::registry

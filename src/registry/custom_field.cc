@@ -10,20 +10,25 @@ namespace spmis::registry {
 
 const char* CustomFieldTypeName(CustomFieldType type) {
   switch (type) {
-    case CustomFieldType::kInteger: return "integer";
-    case CustomFieldType::kDecimal: return "decimal";
-    case CustomFieldType::kBoolean: return "boolean";
-    case CustomFieldType::kDate: return "date";
-    case CustomFieldType::kText: return "text";
-    case CustomFieldType::kChoice: return "choice";
+    case CustomFieldType::kInteger:
+      return "integer";
+    case CustomFieldType::kDecimal:
+      return "decimal";
+    case CustomFieldType::kBoolean:
+      return "boolean";
+    case CustomFieldType::kDate:
+      return "date";
+    case CustomFieldType::kText:
+      return "text";
+    case CustomFieldType::kChoice:
+      return "choice";
   }
   return "text";
 }
 
 std::optional<CustomFieldType> ParseCustomFieldType(std::string_view name) {
-  for (auto type : {CustomFieldType::kInteger, CustomFieldType::kDecimal,
-                    CustomFieldType::kBoolean, CustomFieldType::kDate, CustomFieldType::kText,
-                    CustomFieldType::kChoice}) {
+  for (auto type : {CustomFieldType::kInteger, CustomFieldType::kDecimal, CustomFieldType::kBoolean,
+                    CustomFieldType::kDate, CustomFieldType::kText, CustomFieldType::kChoice}) {
     if (name == CustomFieldTypeName(type)) return type;
   }
   return std::nullopt;

@@ -134,8 +134,8 @@ std::optional<Membership> GroupRepository::FindMembership(int64_t id) {
 }
 
 void GroupRepository::EndMembership(int64_t membership_id, Date end_date, Timestamp at) {
-  auto update = db_.Prepare(
-      "UPDATE group_memberships SET end_date = $1, updated_at = $2 WHERE id = $3");
+  auto update =
+      db_.Prepare("UPDATE group_memberships SET end_date = $1, updated_at = $2 WHERE id = $3");
   update->Bind(1, end_date).Bind(2, at).Bind(3, membership_id).Execute();
 }
 

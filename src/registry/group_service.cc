@@ -82,8 +82,8 @@ Result<Group> GroupService::Create(Group group, const Actor& actor) {
   SPMIS_RETURN_IF_ERROR(Validate(group, std::nullopt));
   group.created_at = group.updated_at = Timestamp::Now();
   GroupRepository(db_).Insert(group);
-  HistoryRepository(db_).Append(Entry(group.id, "created", "", std::nullopt, std::nullopt, actor,
-                                      group.created_at));
+  HistoryRepository(db_).Append(
+      Entry(group.id, "created", "", std::nullopt, std::nullopt, actor, group.created_at));
   transaction.Commit();
   return Get(group.id);
 }
@@ -94,7 +94,8 @@ Result<Group> GroupService::Update(Group group, int64_t expected_version, const 
   auto current = repository.Find(group.id);
   if (!current) return Error::NotFound("no group " + GroupIdText(group.id));
   if (current->version != expected_version) {
-    return Error::Precondition(GroupIdText(group.id) + " was changed by someone else (now version " +
+    return Error::Precondition(GroupIdText(group.id) +
+                               " was changed by someone else (now version " +
                                std::to_string(current->version) + ", yours " +
                                std::to_string(expected_version) + "): reload and try again");
   }
@@ -114,8 +115,10 @@ Result<Group> GroupService::Update(Group group, int64_t expected_version, const 
   for (const auto& [k, v] : group.custom) names.insert(k);
   for (const auto& name : names) {
     std::optional<std::string> a, b;
-    if (auto it = current->custom.find(name); it != current->custom.end()) a = CustomValueToString(it->second);
-    if (auto it = group.custom.find(name); it != group.custom.end()) b = CustomValueToString(it->second);
+    if (auto it = current->custom.find(name); it != current->custom.end())
+      a = CustomValueToString(it->second);
+    if (auto it = group.custom.find(name); it != group.custom.end())
+      b = CustomValueToString(it->second);
     std::string key = "custom." + name;
     field(key.c_str(), a, b);
   }
@@ -145,12 +148,14 @@ Result<Group> GroupService::GetByRegistrantId(std::string_view registrant_id) {
 }
 
 Result<Page<Group>> GroupService::List(int limit, const std::string& cursor) {
-  if (limit < 1 || limit > 1000) return Error::Invalid("invalid list request", {{"limit", "must be from 1 to 1000"}});
+  if (limit < 1 || limit > 1000)
+    return Error::Invalid("invalid list request", {{"limit", "must be from 1 to 1000"}});
   int64_t after = 0;
   if (!cursor.empty()) {
     auto position = DecodeCursor(cursor);
     if (!position || position->sort_field != "id:asc") {
-      return Error::Invalid("invalid list request", {{"cursor", "is not a cursor of this listing"}});
+      return Error::Invalid("invalid list request",
+                            {{"cursor", "is not a cursor of this listing"}});
     }
     after = position->id;
   }
@@ -196,8 +201,7 @@ Result<Membership> GroupService::AddMember(Membership membership, const Actor& a
   if (membership.role == kHeadRole && !membership.end_date) {
     if (auto head = groups.CurrentHead(membership.group_id)) {
       return Error::Conflict(group->registrant_id() + " already has a head (" +
-                                 PersonIdText(head->individual_id) +
-                                 "): end that membership first",
+                                 PersonIdText(head->individual_id) + "): end that membership first",
                              {{"role", "the group already has a head"}});
     }
   }
@@ -216,7 +220,8 @@ Result<Membership> GroupService::EndMember(int64_t membership_id, std::optional<
   auto membership = groups.FindMembership(membership_id);
   if (!membership) return Error::NotFound("no membership " + std::to_string(membership_id));
   if (membership->end_date) {
-    return Error::Precondition("the membership already ended on " + membership->end_date->ToString());
+    return Error::Precondition("the membership already ended on " +
+                               membership->end_date->ToString());
   }
   Date end = end_date.value_or(Date::Today());
   if (membership->start_date && end < *membership->start_date) {
@@ -231,7 +236,8 @@ Result<Membership> GroupService::EndMember(int64_t membership_id, std::optional<
 }
 
 Result<std::vector<HistoryEntry>> GroupService::History(int64_t group_id) {
-  if (!GroupRepository(db_).Find(group_id)) return Error::NotFound("no group " + GroupIdText(group_id));
+  if (!GroupRepository(db_).Find(group_id))
+    return Error::NotFound("no group " + GroupIdText(group_id));
   return HistoryRepository(db_).ForRegistrant(RegistrantKind::kGroup, group_id);
 }
 

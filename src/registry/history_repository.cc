@@ -6,9 +6,7 @@ void HistoryRepository::Append(const HistoryEntry& e) {
   auto insert = db_.Prepare(
       "INSERT INTO registrant_history (registrant_kind, registrant_id, action, field, old_value, "
       "new_value, actor, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-  insert->Bind(1, RegistrantKindName(e.registrant_kind))
-      .Bind(2, e.registrant_id)
-      .Bind(3, e.action);
+  insert->Bind(1, RegistrantKindName(e.registrant_kind)).Bind(2, e.registrant_id).Bind(3, e.action);
   if (e.field.empty()) {
     insert->BindNull(4);
   } else {

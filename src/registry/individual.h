@@ -26,7 +26,7 @@ std::optional<IndividualStatus> ParseIndividualStatus(std::string_view text);
 inline constexpr std::string_view kNationalIdType = "national_id";
 
 struct IdDocument {
-  std::string type;    // "national_id", "passport", "birth_certificate", ...
+  std::string type;  // "national_id", "passport", "birth_certificate", ...
   std::string number;
   std::string issuer;
   std::optional<Date> expiry;
@@ -40,7 +40,7 @@ struct GeoPoint {
 };
 
 struct Individual {
-  int64_t id = 0;  // 0 until created
+  int64_t id = 0;                          // 0 until created
   std::optional<std::string> external_id;  // the id in the system it came from
   std::string given_name;
   std::string family_name;

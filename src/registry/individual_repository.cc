@@ -64,10 +64,14 @@ void BindFields(store::Statement& s, const Individual& p) {
 
 const char* SortExpression(IndividualSort sort) {
   switch (sort) {
-    case IndividualSort::kId: return "i.id";
-    case IndividualSort::kFamilyName: return "i.family_name";
-    case IndividualSort::kBirthDate: return "COALESCE(i.birth_date, '0001-01-01')";
-    case IndividualSort::kCreatedAt: return "i.created_at";
+    case IndividualSort::kId:
+      return "i.id";
+    case IndividualSort::kFamilyName:
+      return "i.family_name";
+    case IndividualSort::kBirthDate:
+      return "COALESCE(i.birth_date, '0001-01-01')";
+    case IndividualSort::kCreatedAt:
+      return "i.created_at";
   }
   return "i.id";
 }
@@ -85,9 +89,12 @@ std::string LikePattern(std::string_view needle) {
 // The WHERE clause shared by List and Count: only the filters present.
 void AppendFilter(store::QueryBuilder& q, const IndividualFilter& f) {
   q.Sql("WHERE 1 = 1 ");
-  if (!f.name.empty()) q.Sql("AND i.search_name LIKE ").Value(LikePattern(f.name)).Sql(" ESCAPE '\\' ");
+  if (!f.name.empty())
+    q.Sql("AND i.search_name LIKE ").Value(LikePattern(f.name)).Sql(" ESCAPE '\\' ");
   if (f.area_path) {
-    q.Sql("AND i.area_id IN (SELECT id FROM areas WHERE path LIKE ").Value(*f.area_path + "%").Sql(") ");
+    q.Sql("AND i.area_id IN (SELECT id FROM areas WHERE path LIKE ")
+        .Value(*f.area_path + "%")
+        .Sql(") ");
   }
   if (f.born_from) q.Sql("AND i.birth_date >= ").Value(*f.born_from).Sql(" ");
   if (f.born_to) q.Sql("AND i.birth_date <= ").Value(*f.born_to).Sql(" ");
@@ -106,10 +113,14 @@ std::optional<IndividualSort> ParseIndividualSort(std::string_view name) {
 
 const char* IndividualSortName(IndividualSort sort) {
   switch (sort) {
-    case IndividualSort::kId: return "id";
-    case IndividualSort::kFamilyName: return "family_name";
-    case IndividualSort::kBirthDate: return "birth_date";
-    case IndividualSort::kCreatedAt: return "created_at";
+    case IndividualSort::kId:
+      return "id";
+    case IndividualSort::kFamilyName:
+      return "family_name";
+    case IndividualSort::kBirthDate:
+      return "birth_date";
+    case IndividualSort::kCreatedAt:
+      return "created_at";
   }
   return "id";
 }
@@ -262,11 +273,14 @@ int64_t IndividualRepository::Count(const IndividualFilter& filter) {
 
 std::string IndividualRepository::SortValue(const Individual& person, IndividualSort sort) {
   switch (sort) {
-    case IndividualSort::kId: return std::to_string(person.id);
-    case IndividualSort::kFamilyName: return person.family_name;
+    case IndividualSort::kId:
+      return std::to_string(person.id);
+    case IndividualSort::kFamilyName:
+      return person.family_name;
     case IndividualSort::kBirthDate:
       return person.birth_date ? person.birth_date->ToString() : "0001-01-01";
-    case IndividualSort::kCreatedAt: return person.created_at.ToString();
+    case IndividualSort::kCreatedAt:
+      return person.created_at.ToString();
   }
   return {};
 }

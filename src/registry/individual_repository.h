@@ -17,10 +17,10 @@ std::optional<IndividualSort> ParseIndividualSort(std::string_view name);
 const char* IndividualSortName(IndividualSort sort);
 
 struct IndividualFilter {
-  std::string name;                   // case-insensitive part of the full name
+  std::string name;                      // case-insensitive part of the full name
   std::optional<std::string> area_path;  // the area and all below it
-  std::optional<Date> born_from;      // inclusive
-  std::optional<Date> born_to;        // inclusive
+  std::optional<Date> born_from;         // inclusive
+  std::optional<Date> born_to;           // inclusive
   std::optional<IndividualStatus> status;
 };
 

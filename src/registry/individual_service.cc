@@ -76,7 +76,8 @@ std::vector<HistoryEntry> Diff(const Individual& before, const Individual& after
 
 Error FromConstraint(const store::DatabaseError& error) {
   std::string what = error.constraint() + " " + error.what();
-  if (what.find("national_id") != std::string::npos || what.find("id_documents") != std::string::npos) {
+  if (what.find("national_id") != std::string::npos ||
+      what.find("id_documents") != std::string::npos) {
     return Error::Conflict("the national ID is already held by another registrant",
                            {{"documents", "national ID already registered"}});
   }
@@ -128,8 +129,9 @@ Status IndividualService::Validate(Individual& person, std::optional<int64_t> ex
   if (person.external_id) {
     auto holder = repository.FindIdByExternalId(*person.external_id);
     if (holder && holder != existing_id) {
-      errors.push_back({"external_id", "external ID '" + *person.external_id + "' is already used by " +
-                                           RegistrantId{RegistrantKind::kIndividual, *holder}.ToString()});
+      errors.push_back(
+          {"external_id", "external ID '" + *person.external_id + "' is already used by " +
+                              RegistrantId{RegistrantKind::kIndividual, *holder}.ToString()});
     }
   }
   if (!errors.empty()) {
@@ -174,7 +176,8 @@ Result<Individual> IndividualService::Update(Individual person, int64_t expected
     auto current = repository.Find(person.id);
     if (!current) return Error::NotFound("no individual " + person.registrant_id());
     if (current->version != expected_version) {
-      return Error::Precondition(person.registrant_id() + " was changed by someone else (now version " +
+      return Error::Precondition(person.registrant_id() +
+                                 " was changed by someone else (now version " +
                                  std::to_string(current->version) + ", yours " +
                                  std::to_string(expected_version) + "): reload and try again");
     }
@@ -241,8 +244,8 @@ Result<Page<Individual>> IndividualService::List(const IndividualQuery& query) {
       request.filter.area_path = area->path;
     }
   }
-  std::string sort_field = std::string(IndividualSortName(query.sort)) +
-                           (query.descending ? ":desc" : ":asc");
+  std::string sort_field =
+      std::string(IndividualSortName(query.sort)) + (query.descending ? ":desc" : ":asc");
   if (!query.cursor.empty()) {
     auto position = DecodeCursor(query.cursor);
     if (!position || position->sort_field != sort_field) {
@@ -260,8 +263,8 @@ Result<Page<Individual>> IndividualService::List(const IndividualQuery& query) {
   if (static_cast<int>(page.items.size()) > query.limit) {
     page.items.pop_back();
     const auto& last = page.items.back();
-    page.next = EncodeCursor(
-        {sort_field, IndividualRepository::SortValue(last, query.sort), last.id});
+    page.next =
+        EncodeCursor({sort_field, IndividualRepository::SortValue(last, query.sort), last.id});
   }
   page.total = repository.Count(request.filter);
   return page;
@@ -269,7 +272,8 @@ Result<Page<Individual>> IndividualService::List(const IndividualQuery& query) {
 
 Result<std::vector<HistoryEntry>> IndividualService::History(int64_t id) {
   if (!IndividualRepository(db_).Exists(id)) {
-    return Error::NotFound("no individual " + RegistrantId{RegistrantKind::kIndividual, id}.ToString());
+    return Error::NotFound("no individual " +
+                           RegistrantId{RegistrantKind::kIndividual, id}.ToString());
   }
   return HistoryRepository(db_).ForRegistrant(RegistrantKind::kIndividual, id);
 }

@@ -27,8 +27,8 @@ struct IndividualQuery {
   std::optional<IndividualStatus> status;
   IndividualSort sort = IndividualSort::kId;
   bool descending = false;
-  int limit = 50;       // 1 to 1000
-  std::string cursor;   // from a previous page's `next`
+  int limit = 50;      // 1 to 1000
+  std::string cursor;  // from a previous page's `next`
 };
 
 class IndividualService {

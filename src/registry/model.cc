@@ -7,10 +7,14 @@ namespace spmis::registry {
 
 const char* SexName(Sex sex) {
   switch (sex) {
-    case Sex::kFemale: return "female";
-    case Sex::kMale: return "male";
-    case Sex::kOther: return "other";
-    case Sex::kUnknown: return "unknown";
+    case Sex::kFemale:
+      return "female";
+    case Sex::kMale:
+      return "male";
+    case Sex::kOther:
+      return "other";
+    case Sex::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -24,15 +28,19 @@ std::optional<Sex> ParseSex(std::string_view text) {
 
 const char* IndividualStatusName(IndividualStatus status) {
   switch (status) {
-    case IndividualStatus::kActive: return "active";
-    case IndividualStatus::kInactive: return "inactive";
-    case IndividualStatus::kDeceased: return "deceased";
+    case IndividualStatus::kActive:
+      return "active";
+    case IndividualStatus::kInactive:
+      return "inactive";
+    case IndividualStatus::kDeceased:
+      return "deceased";
   }
   return "active";
 }
 
 std::optional<IndividualStatus> ParseIndividualStatus(std::string_view text) {
-  for (auto s : {IndividualStatus::kActive, IndividualStatus::kInactive, IndividualStatus::kDeceased}) {
+  for (auto s :
+       {IndividualStatus::kActive, IndividualStatus::kInactive, IndividualStatus::kDeceased}) {
     if (text == IndividualStatusName(s)) return s;
   }
   return std::nullopt;

@@ -100,7 +100,8 @@ TEST_P(RegistryTest, CreatesAndReadsAnIndividualWithEveryField) {
   p.documents = {{"national_id", "12345678", "Government of Kenya", Date::Parse("2030-01-01")}};
   Individual created = MustCreate(p);
   ASSERT_GT(created.id, 0);
-  EXPECT_EQ(created.registrant_id(), (RegistrantId{RegistrantKind::kIndividual, created.id}.ToString()));
+  EXPECT_EQ(created.registrant_id(),
+            (RegistrantId{RegistrantKind::kIndividual, created.id}.ToString()));
   EXPECT_EQ(created.phone, "+254712345678");  // normalised
   EXPECT_EQ(created.area_code, "KE-NBO-1");
   EXPECT_EQ(created.version, 1);
@@ -155,13 +156,21 @@ TEST_P(RegistryTest, NationalIdIsUnique) {
 TEST_P(RegistryTest, CustomFieldsAreTypedAndChecked) {
   ConfigurationService configuration(conn());
   ASSERT_TRUE(configuration
-                  .DeclareCustomField({RegistrantKind::kIndividual, "school_grade", "School grade",
-                                       CustomFieldType::kInteger, {}, false},
+                  .DeclareCustomField({RegistrantKind::kIndividual,
+                                       "school_grade",
+                                       "School grade",
+                                       CustomFieldType::kInteger,
+                                       {},
+                                       false},
                                       actor_)
                   .ok());
   ASSERT_TRUE(configuration
-                  .DeclareCustomField({RegistrantKind::kIndividual, "marital_status", "Marital status",
-                                       CustomFieldType::kChoice, {"single", "married"}, false},
+                  .DeclareCustomField({RegistrantKind::kIndividual,
+                                       "marital_status",
+                                       "Marital status",
+                                       CustomFieldType::kChoice,
+                                       {"single", "married"},
+                                       false},
                                       actor_)
                   .ok());
   Individual p = Person("Amina", "Odhiambo");
@@ -246,9 +255,10 @@ TEST_P(RegistryTest, ListFiltersByNameAreaTreeBirthDateAndStatus) {
 }
 
 TEST_P(RegistryTest, CursorPaginationVisitsEveryRowOnceInOrder) {
-  std::vector<std::string> families = {"Mwangi", "Achieng", "Kamau", "Wafula", "Njeri",
-                                       "Achieng", "Otieno"};
-  for (size_t i = 0; i < families.size(); ++i) MustCreate(Person("P" + std::to_string(i), families[i]));
+  std::vector<std::string> families = {"Mwangi", "Achieng", "Kamau", "Wafula",
+                                       "Njeri",  "Achieng", "Otieno"};
+  for (size_t i = 0; i < families.size(); ++i)
+    MustCreate(Person("P" + std::to_string(i), families[i]));
   IndividualService service(conn());
   for (bool descending : {false, true}) {
     IndividualQuery query;
@@ -295,15 +305,20 @@ TEST_P(RegistryTest, GroupsHaveMembersWithRolesAndOneHead) {
 
   Membership head{0, gid, mother.id, "head", Date::Parse("2020-01-01"), std::nullopt, ""};
   ASSERT_TRUE(groups.AddMember(head, actor_).ok());
-  auto second_head = groups.AddMember({0, gid, father.id, "head", std::nullopt, std::nullopt, ""}, actor_);
+  auto second_head =
+      groups.AddMember({0, gid, father.id, "head", std::nullopt, std::nullopt, ""}, actor_);
   ASSERT_FALSE(second_head.ok());
   EXPECT_EQ(second_head.error().code, ErrorCode::kConflict);
   EXPECT_NE(second_head.error().message.find("already has a head"), std::string::npos);
-  ASSERT_TRUE(groups.AddMember({0, gid, father.id, "spouse", std::nullopt, std::nullopt, ""}, actor_).ok());
-  ASSERT_TRUE(groups.AddMember({0, gid, child.id, "child", std::nullopt, std::nullopt, ""}, actor_).ok());
-  auto twice = groups.AddMember({0, gid, child.id, "child", std::nullopt, std::nullopt, ""}, actor_);
+  ASSERT_TRUE(
+      groups.AddMember({0, gid, father.id, "spouse", std::nullopt, std::nullopt, ""}, actor_).ok());
+  ASSERT_TRUE(
+      groups.AddMember({0, gid, child.id, "child", std::nullopt, std::nullopt, ""}, actor_).ok());
+  auto twice =
+      groups.AddMember({0, gid, child.id, "child", std::nullopt, std::nullopt, ""}, actor_);
   EXPECT_FALSE(twice.ok());
-  auto bad_role = groups.AddMember({0, gid, child.id, "cousin", std::nullopt, std::nullopt, ""}, actor_);
+  auto bad_role =
+      groups.AddMember({0, gid, child.id, "cousin", std::nullopt, std::nullopt, ""}, actor_);
   ASSERT_FALSE(bad_role.ok());
   EXPECT_TRUE(HasField(bad_role.error(), "role"));
 
@@ -319,15 +334,22 @@ TEST_P(RegistryTest, GroupsHaveMembersWithRolesAndOneHead) {
   Group cooperative;
   cooperative.kind = "cooperative";
   EXPECT_FALSE(groups.Create(cooperative, actor_).ok());  // kind not declared yet
-  ASSERT_TRUE(ConfigurationService(conn()).DeclareGroupKind({"cooperative", "Farmers' cooperative"}, actor_).ok());
+  ASSERT_TRUE(ConfigurationService(conn())
+                  .DeclareGroupKind({"cooperative", "Farmers' cooperative"}, actor_)
+                  .ok());
   auto coop = groups.Create(cooperative, actor_);
   ASSERT_TRUE(coop.ok());
-  EXPECT_TRUE(groups.AddMember({0, coop->id, mother.id, "other_relative", std::nullopt, std::nullopt, ""}, actor_).ok());
+  EXPECT_TRUE(
+      groups
+          .AddMember({0, coop->id, mother.id, "other_relative", std::nullopt, std::nullopt, ""},
+                     actor_)
+          .ok());
 
   // Ending the head's membership frees the role.
   ASSERT_TRUE(groups.EndMember((*members)[0].id, Date::Today(), actor_).ok());
   Individual grandmother = MustCreate(Person("Dorcas", "Odhiambo"));
-  auto new_head = groups.AddMember({0, gid, grandmother.id, "head", std::nullopt, std::nullopt, ""}, actor_);
+  auto new_head =
+      groups.AddMember({0, gid, grandmother.id, "head", std::nullopt, std::nullopt, ""}, actor_);
   ASSERT_TRUE(new_head.ok()) << new_head.error().ToString();
   EXPECT_EQ(groups.Get(gid)->head_id, grandmother.id);
   auto history = groups.History(gid);

@@ -109,7 +109,8 @@ void CheckIndividualFields(Individual& person, Date today, std::vector<FieldErro
     if (auto phone = NormalizePhone(*person.phone)) {
       person.phone = *phone;
     } else {
-      check.Fail("phone", "'" + *person.phone + "' is not a phone number (6 to 15 digits, optional +)");
+      check.Fail("phone",
+                 "'" + *person.phone + "' is not a phone number (6 to 15 digits, optional +)");
     }
   }
   if (person.email && !IsValidEmail(*person.email)) {
@@ -126,7 +127,8 @@ void CheckIndividualFields(Individual& person, Date today, std::vector<FieldErro
     }
     if (!IsValidDocumentNumber(document.number)) {
       check.Fail(prefix + ".number",
-                 "'" + document.number + "' is not a document number (3 to 40 letters, digits, '-' or '/')");
+                 "'" + document.number +
+                     "' is not a document number (3 to 40 letters, digits, '-' or '/')");
     }
     check.Text(prefix + ".issuer", document.issuer, 200, false);
     if (document.type == kNationalIdType && !types_seen.insert(document.type).second) {

@@ -62,15 +62,42 @@ class Statement {
   virtual void BindText(int index, std::string_view value) = 0;
 
   // Convenience binders; an empty optional binds NULL.
-  Statement& Bind(int index, int64_t value) { BindInt(index, value); return *this; }
-  Statement& Bind(int index, int value) { BindInt(index, value); return *this; }
-  Statement& Bind(int index, bool value) { BindInt(index, value ? 1 : 0); return *this; }
-  Statement& Bind(int index, double value) { BindDouble(index, value); return *this; }
-  Statement& Bind(int index, std::string_view value) { BindText(index, value); return *this; }
-  Statement& Bind(int index, const char* value) { BindText(index, value); return *this; }
-  Statement& Bind(int index, const std::string& value) { BindText(index, value); return *this; }
-  Statement& Bind(int index, Date value) { BindText(index, value.ToString()); return *this; }
-  Statement& Bind(int index, Timestamp value) { BindText(index, value.ToString()); return *this; }
+  Statement& Bind(int index, int64_t value) {
+    BindInt(index, value);
+    return *this;
+  }
+  Statement& Bind(int index, int value) {
+    BindInt(index, value);
+    return *this;
+  }
+  Statement& Bind(int index, bool value) {
+    BindInt(index, value ? 1 : 0);
+    return *this;
+  }
+  Statement& Bind(int index, double value) {
+    BindDouble(index, value);
+    return *this;
+  }
+  Statement& Bind(int index, std::string_view value) {
+    BindText(index, value);
+    return *this;
+  }
+  Statement& Bind(int index, const char* value) {
+    BindText(index, value);
+    return *this;
+  }
+  Statement& Bind(int index, const std::string& value) {
+    BindText(index, value);
+    return *this;
+  }
+  Statement& Bind(int index, Date value) {
+    BindText(index, value.ToString());
+    return *this;
+  }
+  Statement& Bind(int index, Timestamp value) {
+    BindText(index, value.ToString());
+    return *this;
+  }
   template <typename T>
   Statement& Bind(int index, const std::optional<T>& value) {
     if (value) return Bind(index, *value);

@@ -163,11 +163,20 @@ class PostgresBulkWriter final : public BulkWriter {
     Separator();
     for (char c : value) {
       switch (c) {
-        case '\\': buffer_ += "\\\\"; break;
-        case '\t': buffer_ += "\\t"; break;
-        case '\n': buffer_ += "\\n"; break;
-        case '\r': buffer_ += "\\r"; break;
-        default: buffer_ += c;
+        case '\\':
+          buffer_ += "\\\\";
+          break;
+        case '\t':
+          buffer_ += "\\t";
+          break;
+        case '\n':
+          buffer_ += "\\n";
+          break;
+        case '\r':
+          buffer_ += "\\r";
+          break;
+        default:
+          buffer_ += c;
       }
     }
   }
@@ -243,7 +252,8 @@ class PostgresConnection final : public Connection {
   }
 
   std::unique_ptr<Statement> PrepareUncached(std::string_view sql) override {
-    return std::make_unique<PostgresStatement>(conn_, "spmis_" + std::to_string(++statements_), sql);
+    return std::make_unique<PostgresStatement>(conn_, "spmis_" + std::to_string(++statements_),
+                                               sql);
   }
 
   std::unique_ptr<BulkWriter> BulkInsert(std::string_view table,

@@ -7,9 +7,15 @@ void QueryBuilder::BindTo(Statement& statement) const {
     int index = static_cast<int>(i + 1);
     const Param& p = values_[i];
     switch (p.kind) {
-      case Param::kInt: statement.BindInt(index, p.int_value); break;
-      case Param::kDouble: statement.BindDouble(index, p.double_value); break;
-      case Param::kText: statement.BindText(index, p.text); break;
+      case Param::kInt:
+        statement.BindInt(index, p.int_value);
+        break;
+      case Param::kDouble:
+        statement.BindDouble(index, p.double_value);
+        break;
+      case Param::kText:
+        statement.BindText(index, p.text);
+        break;
     }
   }
 }

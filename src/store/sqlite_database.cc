@@ -16,7 +16,8 @@ namespace {
   DatabaseError::Kind kind = DatabaseError::Kind::kOther;
   if (primary == SQLITE_CONSTRAINT) kind = DatabaseError::Kind::kConstraint;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) kind = DatabaseError::Kind::kBusy;
-  if (primary == SQLITE_CANTOPEN || primary == SQLITE_NOTADB) kind = DatabaseError::Kind::kConnection;
+  if (primary == SQLITE_CANTOPEN || primary == SQLITE_NOTADB)
+    kind = DatabaseError::Kind::kConnection;
   std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code));
   std::string constraint;
   if (kind == DatabaseError::Kind::kConstraint) {
@@ -43,7 +44,8 @@ class SqliteStatement final : public Statement {
         std::string_view digits(name + 1);
         std::from_chars(digits.data(), digits.data() + digits.size(), number);
       }
-      if (number >= static_cast<int>(slots_.size())) slots_.resize(static_cast<size_t>(number) + 1, 0);
+      if (number >= static_cast<int>(slots_.size()))
+        slots_.resize(static_cast<size_t>(number) + 1, 0);
       slots_[static_cast<size_t>(number)] = slot;
     }
   }
@@ -92,7 +94,8 @@ class SqliteStatement final : public Statement {
 
  private:
   int Slot(int index) const {
-    if (index <= 0 || index >= static_cast<int>(slots_.size()) || slots_[static_cast<size_t>(index)] == 0) {
+    if (index <= 0 || index >= static_cast<int>(slots_.size()) ||
+        slots_[static_cast<size_t>(index)] == 0) {
       throw DatabaseError(DatabaseError::Kind::kOther,
                           "statement has no parameter $" + std::to_string(index));
     }
@@ -148,12 +151,12 @@ class SqliteBulkWriter final : public BulkWriter {
 class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(const std::string& path) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
-      std::string message = "cannot open SQLite database '" + path + "': " +
-                            (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+      std::string message = "cannot open SQLite database '" + path +
+                            "': " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
       sqlite3_close(db_);
       db_ = nullptr;
       throw DatabaseError(DatabaseError::Kind::kConnection, message);

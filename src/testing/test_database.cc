@@ -43,8 +43,7 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(store::Backend backend,
     auto admin = store::Database::Open(url);
     admin->Acquire()->Execute("CREATE SCHEMA " + test->cleanup_);
     std::string separator = test->admin_url_.find('?') == std::string::npos ? "?" : "&";
-    test->location_ =
-        test->admin_url_ + separator + "options=-csearch_path%3D" + test->cleanup_;
+    test->location_ = test->admin_url_ + separator + "options=-csearch_path%3D" + test->cleanup_;
   }
   test->database_ = store::Database::Open(test->location_);
   auto migrated = store::ApplyMigrations(*test->database_->Acquire());

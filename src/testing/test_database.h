@@ -52,8 +52,8 @@ std::string BackendName(const ::testing::TestParamInfo<store::Backend>& info);
 
 }  // namespace spmis::testing
 
-#define INSTANTIATE_BACKEND_TESTS(suite)                                                    \
-  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                                 \
-                           ::testing::Values(::spmis::store::Backend::kSqlite,              \
-                                             ::spmis::store::Backend::kPostgres),           \
-                           ::spmis::testing::BackendName)
+#define INSTANTIATE_BACKEND_TESTS(suite)                                                       \
+  INSTANTIATE_TEST_SUITE_P(                                                                    \
+      Backends, suite,                                                                         \
+      ::testing::Values(::spmis::store::Backend::kSqlite, ::spmis::store::Backend::kPostgres), \
+      ::spmis::testing::BackendName)
