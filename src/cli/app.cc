@@ -50,6 +50,20 @@ int Main(int argc, char** argv) {
                        "random seed: the same seed gives the same people");
   load_cmd->callback([&] { exit_code = DemoLoad(demo_load); });
 
+  auto* config_cmd = app.add_subcommand("config", "The registry's configuration");
+  config_cmd->require_subcommand(1);
+  ConfigCommand config_apply;
+  auto* apply_cmd = config_cmd->add_subcommand(
+      "apply", "Declare group kinds, membership roles and custom fields from a JSON file");
+  AddDatabaseOption(apply_cmd, config_apply.database);
+  apply_cmd->add_option("FILE", config_apply.file, "the configuration (see docs/CONFIGURATION.md)")
+      ->required();
+  apply_cmd->callback([&] { exit_code = ConfigApply(config_apply); });
+  std::string config_show_database;
+  auto* show_cmd = config_cmd->add_subcommand("show", "Print the configuration as JSON");
+  AddDatabaseOption(show_cmd, config_show_database);
+  show_cmd->callback([&] { exit_code = ConfigShow(config_show_database); });
+
   JobsCommand jobs;
   auto* jobs_cmd = app.add_subcommand("jobs", "List background jobs, newest first");
   AddDatabaseOption(jobs_cmd, jobs.database);

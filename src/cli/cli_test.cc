@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "demo/population.h"
@@ -25,7 +26,7 @@ std::string TempPath(const std::string& name) {
 TEST(CliTest, EveryCommandHasHelpAndTakesDatabase) {
   auto top = RunProcess({SpmisBinary(), "--help"});
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* command : {"serve", "migrate", "demo", "jobs"}) {
+  for (const char* command : {"serve", "migrate", "demo", "jobs", "config"}) {
     EXPECT_NE(top.out.find(command), std::string::npos) << command;
   }
   for (std::vector<std::string> command :
@@ -59,6 +60,37 @@ TEST(CliTest, MigrateUsesFlagThenEnvironmentAndReportsUnreachableServers) {
   EXPECT_EQ(unreachable.exit_code, 1);
   EXPECT_NE(unreachable.err.find("error: cannot connect"), std::string::npos) << unreachable.err;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+
+TEST(CliTest, ConfigApplyDeclaresEverythingOrNothing) {
+  std::string path = TempPath("config.db");
+  std::string good = TempPath("good.json");
+  std::string bad = TempPath("bad.json");
+  {
+    std::ofstream(good) << R"({"group_kinds":[{"code":"cooperative","label":"Co-op"}],
+      "membership_roles":[{"code":"member","label":"Member"}],
+      "custom_fields":{"individual":[{"name":"school_grade","label":"Grade","type":"integer"}],
+                       "group":[{"name":"dwelling","label":"Dwelling","type":"choice","choices":["owned","rented"]}]}})";
+    // The second field is invalid: nothing of the file may be applied.
+    std::ofstream(bad) << R"({"custom_fields":{"individual":[
+      {"name":"height_cm","label":"Height","type":"integer"},
+      {"name":"Bad Name","label":"x","type":"text"}]}})";
+  }
+  auto applied = RunProcess({SpmisBinary(), "config", "apply", good, "--database", path});
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+  auto refused = RunProcess({SpmisBinary(), "config", "apply", bad, "--database", path});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("lower_snake_case"), std::string::npos) << refused.err;
+  auto shown = RunProcess({SpmisBinary(), "config", "show", "--database", path});
+  EXPECT_EQ(shown.exit_code, 0);
+  EXPECT_NE(shown.out.find("cooperative"), std::string::npos);
+  EXPECT_NE(shown.out.find("school_grade"), std::string::npos);
+  EXPECT_NE(shown.out.find("\"owned\""), std::string::npos);
+  EXPECT_EQ(shown.out.find("height_cm"), std::string::npos) << "a refused file changed something";
+  auto not_json =
+      RunProcess({SpmisBinary(), "config", "apply", "/etc/hostname", "--database", path});
+  EXPECT_EQ(not_json.exit_code, 2);
+  for (const auto& f : {good, bad, path, path + "-wal", path + "-shm"}) std::filesystem::remove(f);
 }
 
 class CliBackendTest : public spmis::testing::BackendTest {

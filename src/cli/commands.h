@@ -39,6 +39,13 @@ struct JobsCommand {
 };
 int ListJobs(const JobsCommand& options);
 
+struct ConfigCommand {
+  std::string database;
+  std::string file;
+};
+int ConfigApply(const ConfigCommand& options);
+int ConfigShow(const std::string& database);
+
 // The entry point: parses arguments and runs the command.
 int Main(int argc, char** argv);
 
