@@ -64,6 +64,35 @@ int Main(int argc, char** argv) {
   AddDatabaseOption(show_cmd, config_show_database);
   show_cmd->callback([&] { exit_code = ConfigShow(config_show_database); });
 
+  DemoGenerateCommand demo_generate;
+  auto* generate_cmd = demo_cmd->add_subcommand(
+      "generate",
+      "Write a generated population as import files (CSV) and a truth file of near-duplicates");
+  generate_cmd
+      ->add_option("--households", demo_generate.households, "number of households (default 10000)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10'000'000}));
+  generate_cmd->add_option("--seed", demo_generate.seed,
+                           "random seed: the same seed gives the same files");
+  generate_cmd->add_option("--out", demo_generate.out, "directory to write into")->required();
+  generate_cmd->callback([&] { exit_code = DemoGenerate(demo_generate); });
+
+  ImportCommand import;
+  auto* import_cmd = app.add_subcommand(
+      "import", "Import areas, individuals, groups or memberships from a CSV or XLSX file");
+  AddDatabaseOption(import_cmd, import.database);
+  import_cmd->add_option("KIND", import.kind, "areas | individuals | groups | memberships")
+      ->required()
+      ->check(CLI::IsMember({"areas", "individuals", "groups", "memberships"}));
+  import_cmd->add_option("FILE", import.file, "the CSV or XLSX file")->required();
+  import_cmd->add_option("--mapping", import.mapping,
+                         "JSON file mapping columns to fields (docs/IMPORT.md)");
+  import_cmd->add_option("--errors", import.errors,
+                         "write the refused rows and their reasons to this CSV");
+  import_cmd->footer(
+      "Exit codes: 0 every row imported; 3 some rows refused (see the error report); "
+      "2 the file was refused whole (nothing changed); 1 failure.");
+  import_cmd->callback([&] { exit_code = Import(import); });
+
   JobsCommand jobs;
   auto* jobs_cmd = app.add_subcommand("jobs", "List background jobs, newest first");
   AddDatabaseOption(jobs_cmd, jobs.database);

@@ -32,6 +32,23 @@ struct DemoLoadCommand {
 };
 int DemoLoad(const DemoLoadCommand& options);
 
+struct DemoGenerateCommand {
+  int64_t households = 10000;
+  uint64_t seed = 20261123;
+  std::string out;
+};
+int DemoGenerate(const DemoGenerateCommand& options);
+
+struct ImportCommand {
+  std::string database;
+  std::string kind;
+  std::string file;
+  std::string mapping;
+  std::string errors;
+  std::string user = "cli";
+};
+int Import(const ImportCommand& options);
+
 struct JobsCommand {
   std::string database;
   std::string state;

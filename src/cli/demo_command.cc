@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/open_database.h"
 #include "demo/demo_loader.h"
+#include "demo/population_files.h"
 
 namespace spmis::cli {
 
@@ -37,6 +38,22 @@ int DemoLoad(const DemoLoadCommand& options) {
   boost::json::error_code ec;
   auto result = boost::json::parse(job->result.value_or("{}"), ec);
   std::cout << (ec ? job->result.value_or("{}") : boost::json::serialize(result)) << "\n";
+  return kExitOk;
+}
+
+int DemoGenerate(const DemoGenerateCommand& options) {
+  auto summary = demo::WritePopulationFiles(options.out, options.households, options.seed);
+  if (!summary.ok()) {
+    std::cerr << "error: " << summary.error().ToString() << "\n";
+    return kExitFailed;
+  }
+  std::cout << boost::json::serialize(boost::json::object{{"areas", summary->areas},
+                                                          {"households", summary->households},
+                                                          {"individuals", summary->individuals},
+                                                          {"memberships", summary->memberships},
+                                                          {"near_duplicates", summary->duplicates},
+                                                          {"directory", options.out}})
+            << "\n";
   return kExitOk;
 }
 

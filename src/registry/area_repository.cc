@@ -81,4 +81,9 @@ int64_t AreaRepository::Count(std::optional<int64_t> parent_id) {
   return query->Int(0);
 }
 
+void AreaRepository::Rename(int64_t id, const std::string& name, Timestamp at) {
+  auto update = db_.Prepare("UPDATE areas SET name = $1, updated_at = $2 WHERE id = $3");
+  update->Bind(1, name).Bind(2, at).Bind(3, id).Execute();
+}
+
 }  // namespace spmis::registry

@@ -21,6 +21,7 @@ class AreaRepository {
   // All areas, or the children of one, ordered by level then code.
   std::vector<Area> List(std::optional<int64_t> parent_id, int limit, int64_t after_id);
   int64_t Count(std::optional<int64_t> parent_id);
+  void Rename(int64_t id, const std::string& name, Timestamp at);
 
  private:
   std::optional<Area> FindWhere(const char* sql,

@@ -95,12 +95,13 @@ void FieldChecker::Location(const std::string& field, const std::optional<GeoPoi
   }
 }
 
-void CheckIndividualFields(Individual& person, Date today, std::vector<FieldError>& errors) {
+void CheckIndividualFields(Individual& person, Date today, std::vector<FieldError>& errors,
+                           bool whole_record) {
   FieldChecker check(errors);
   check.Text("given_name", person.given_name, 200, false);
   check.Text("family_name", person.family_name, 200, false);
   check.Text("other_names", person.other_names, 200, false);
-  if (Trim(person.given_name).empty() && Trim(person.family_name).empty()) {
+  if (whole_record && Trim(person.given_name).empty() && Trim(person.family_name).empty()) {
     check.Fail("given_name", "a given name or a family name is required");
   }
   check.BirthDate("birth_date", person.birth_date, today);

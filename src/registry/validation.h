@@ -39,7 +39,9 @@ class FieldChecker {
 };
 
 // Checks every field of an individual that needs no database; normalises the
-// phone number in place.
-void CheckIndividualFields(Individual& individual, Date today, std::vector<FieldError>& errors);
+// phone number in place. `whole_record` is false for the partial rows of an
+// import that updates only the columns it has (a name is then not required).
+void CheckIndividualFields(Individual& individual, Date today, std::vector<FieldError>& errors,
+                           bool whole_record = true);
 
 }  // namespace spmis::registry

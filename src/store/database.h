@@ -154,7 +154,9 @@ class BulkWriter {
   virtual void AddNull() = 0;
   virtual void AddText(std::string_view value) = 0;
   virtual void AddInt(int64_t value) = 0;
+  virtual void AddDouble(double value) = 0;
   void Add(std::string_view value) { AddText(value); }
+  void Add(double value) { AddDouble(value); }
   void Add(const std::string& value) { AddText(value); }
   void Add(const char* value) { AddText(value); }
   void Add(int64_t value) { AddInt(value); }

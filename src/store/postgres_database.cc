@@ -184,6 +184,12 @@ class PostgresBulkWriter final : public BulkWriter {
     Separator();
     buffer_ += std::to_string(value);
   }
+  void AddDouble(double value) override {
+    Separator();
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    buffer_ += text;
+  }
   void EndRow() override {
     if (column_ != columns_) {
       throw DatabaseError(DatabaseError::Kind::kOther, "bulk row has the wrong number of values");

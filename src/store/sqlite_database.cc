@@ -131,6 +131,7 @@ class SqliteBulkWriter final : public BulkWriter {
   void AddNull() override { statement_->BindNull(Next()); }
   void AddText(std::string_view value) override { statement_->BindText(Next(), value); }
   void AddInt(int64_t value) override { statement_->BindInt(Next(), value); }
+  void AddDouble(double value) override { statement_->BindDouble(Next(), value); }
   void EndRow() override {
     if (column_ != columns_) {
       throw DatabaseError(DatabaseError::Kind::kOther, "bulk row has the wrong number of values");

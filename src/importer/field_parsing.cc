@@ -1,0 +1,34 @@
+#include "importer/field_parsing.h"
+
+#include "core/text.h"
+#include "registry/area_repository.h"
+
+namespace spmis::importer {
+
+std::optional<registry::Sex> ParseSexCell(std::string_view text) {
+  std::string lower = ToLowerAscii(Trim(text));
+  if (lower == "female" || lower == "f") return registry::Sex::kFemale;
+  if (lower == "male" || lower == "m") return registry::Sex::kMale;
+  if (lower == "other" || lower == "o") return registry::Sex::kOther;
+  if (lower == "unknown" || lower == "u") return registry::Sex::kUnknown;
+  return std::nullopt;
+}
+
+std::optional<bool> ParseBoolCell(std::string_view text) {
+  std::string lower = ToLowerAscii(Trim(text));
+  if (lower == "true" || lower == "yes" || lower == "y" || lower == "1") return true;
+  if (lower == "false" || lower == "no" || lower == "n" || lower == "0") return false;
+  return std::nullopt;
+}
+
+std::optional<int64_t> AreaCodes::Find(const std::string& code) {
+  auto it = cache_.find(code);
+  if (it != cache_.end()) return it->second;
+  auto area = registry::AreaRepository(db_).FindByCode(code);
+  std::optional<int64_t> id;
+  if (area) id = area->id;
+  cache_.emplace(code, id);
+  return id;
+}
+
+}  // namespace spmis::importer

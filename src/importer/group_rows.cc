@@ -1,0 +1,217 @@
+// Groups from a file, matched by external ID: new groups are written in bulk,
+// known ones updated through GroupService (with history).
+#include <unordered_map>
+
+#include "core/text.h"
+#include "importer/field_parsing.h"
+#include "importer/row_processor.h"
+#include "registry/configuration_repository.h"
+#include "registry/group_service.h"
+#include "registry/validation.h"
+#include "store/bulk_support.h"
+
+namespace spmis::importer {
+namespace {
+
+enum Field { kExternalId, kKind, kName, kAreaCode, kStatus, kCoreFieldCount };
+const std::vector<std::string> kCoreFields = {"external_id", "kind", "name", "area_code", "status"};
+
+class GroupRows final : public RowProcessor {
+ public:
+  GroupRows(store::Connection& connection, int64_t import_id, Actor actor)
+      : db_(connection), import_id_(import_id), actor_(std::move(actor)), areas_(connection) {
+    fields_ = kCoreFields;
+    registry::ConfigurationRepository configuration(db_);
+    custom_ = configuration.CustomFields(RegistrantKind::kGroup);
+    for (const auto& field : custom_) fields_.push_back(field.name);
+    for (const auto& kind : configuration.GroupKinds()) kinds_.push_back(kind.code);
+  }
+
+  const std::vector<std::string>& fields() const override { return fields_; }
+  std::vector<std::vector<std::string>> required() const override { return {{"external_id"}}; }
+
+  void Process(std::vector<ImportRow>& rows) override {
+    std::vector<Candidate> candidates;
+    candidates.reserve(rows.size());
+    for (auto& row : rows) candidates.push_back(Parse(row));
+    std::vector<std::string> keys;
+    for (const auto& c : candidates) {
+      if (!c.row->failed()) keys.push_back(*c.group.external_id);
+    }
+    auto existing = store::LookupIds(
+        db_, "SELECT external_id, id FROM registry_groups WHERE external_id", keys);
+    std::vector<Candidate*> creates;
+    for (auto& c : candidates) {
+      if (c.row->failed()) continue;
+      auto it = existing.find(*c.group.external_id);
+      if (it == existing.end()) {
+        creates.push_back(&c);
+      } else {
+        Update(c, it->second);
+      }
+    }
+    Create(creates);
+  }
+
+ private:
+  struct Candidate {
+    ImportRow* row;
+    registry::Group group;
+    std::vector<bool> present;
+  };
+
+  Candidate Parse(ImportRow& row) {
+    Candidate c{&row, {}, std::vector<bool>(fields_.size(), false)};
+    auto value = [&](int index) {
+      auto v = row.Value(index);
+      if (v) c.present[static_cast<size_t>(index)] = true;
+      return v;
+    };
+    registry::Group& g = c.group;
+    std::vector<FieldError> errors;
+    registry::FieldChecker check(errors);
+    g.external_id = value(kExternalId);
+    if (!g.external_id) {
+      check.Fail("external_id", "is required (memberships name groups by it)");
+    } else {
+      check.Text("external_id", *g.external_id, 100, true);
+      auto [it, inserted] = seen_.emplace(*g.external_id, row.number);
+      if (!inserted) {
+        check.Fail("external_id", "external ID " + *g.external_id +
+                                      " is repeated in this file (first at row " +
+                                      std::to_string(it->second) + ")");
+      }
+    }
+    if (auto kind = value(kKind)) {
+      g.kind = ToLowerAscii(*kind);
+      bool declared = false;
+      for (const auto& k : kinds_) declared = declared || k == g.kind;
+      if (!declared) check.Fail("kind", "'" + *kind + "' is not a declared group kind");
+    }
+    g.name = value(kName).value_or("");
+    check.Text("name", g.name, 200, false);
+    if (auto area = value(kAreaCode)) {
+      g.area_code = *area;
+      g.area_id = areas_.Find(*area);
+      if (!g.area_id) check.Fail("area_code", "no area with code '" + *area + "'");
+    }
+    if (auto status = value(kStatus)) {
+      auto parsed = registry::ParseGroupStatus(ToLowerAscii(*status));
+      if (parsed) {
+        g.status = *parsed;
+      } else {
+        check.Fail("status", "'" + *status + "' is not active or inactive");
+      }
+    }
+    for (size_t i = 0; i < custom_.size(); ++i) {
+      auto text = value(static_cast<int>(kCoreFieldCount + i));
+      if (!text) continue;
+      auto parsed = registry::ParseCustomValue(custom_[i], *text);
+      if (parsed.ok()) {
+        g.custom[custom_[i].name] = *parsed;
+      } else {
+        check.Fail(custom_[i].name, parsed.error().message);
+      }
+    }
+    for (const auto& e : errors) row.Fail(e.field + ": " + e.message);
+    return c;
+  }
+
+  void Update(Candidate& c, int64_t id) {
+    registry::GroupService service(db_);
+    auto current = service.Get(id);
+    if (!current.ok()) {
+      c.row->Fail(current.error().ToString());
+      return;
+    }
+    registry::Group merged = *current;
+    auto given = [&](Field f) { return c.present[static_cast<size_t>(f)]; };
+    if (given(kKind)) merged.kind = c.group.kind;
+    if (given(kName)) merged.name = c.group.name;
+    if (given(kAreaCode)) {
+      merged.area_code = c.group.area_code;
+      merged.area_id = c.group.area_id;
+    }
+    if (given(kStatus)) merged.status = c.group.status;
+    for (const auto& [name, value] : c.group.custom) merged.custom[name] = value;
+    int64_t version = merged.version;
+    auto updated = service.Update(merged, version, actor_);
+    if (!updated.ok()) {
+      if (updated.error().fields.empty()) c.row->Fail(updated.error().message);
+      for (const auto& f : updated.error().fields) c.row->Fail(f.field + ": " + f.message);
+      return;
+    }
+    c.row->outcome =
+        updated->version == version ? ImportRow::Outcome::kUnchanged : ImportRow::Outcome::kUpdated;
+  }
+
+  void Create(const std::vector<Candidate*>& creates) {
+    std::vector<Candidate*> valid;
+    for (auto* c : creates) {
+      std::vector<FieldError> errors;
+      (void)registry::ValidateCustomValues(custom_, c->group.custom, true, errors);
+      for (const auto& e : errors) c->row->Fail(e.field + ": " + e.message);
+      if (!c->row->failed()) valid.push_back(c);
+    }
+    if (valid.empty()) return;
+    auto ids = store::ReserveIds(db_, "registry_groups", static_cast<int64_t>(valid.size()));
+    Timestamp now = Timestamp::Now();
+    {
+      auto groups = db_.BulkInsert(
+          "registry_groups", {"id", "external_id", "kind", "name", "area_id", "custom", "status",
+                              "version", "created_at", "updated_at", "import_id"});
+      for (size_t i = 0; i < valid.size(); ++i) {
+        auto& g = valid[i]->group;
+        g.id = ids[i];
+        groups->Add(g.id);
+        groups->Add(g.external_id);
+        groups->Add(g.kind);
+        groups->Add(g.name);
+        groups->Add(g.area_id);
+        groups->Add(registry::EncodeCustomValues(g.custom));
+        groups->Add(registry::GroupStatusName(g.status));
+        groups->Add(int64_t{1});
+        groups->Add(now);
+        groups->Add(now);
+        groups->Add(import_id_);
+        groups->EndRow();
+      }
+      groups->Finish();
+    }
+    {
+      std::string provenance = "import " + std::to_string(import_id_);
+      auto history = db_.BulkInsert(
+          "registrant_history",
+          {"registrant_kind", "registrant_id", "action", "new_value", "actor", "changed_at"});
+      for (auto* c : valid) {
+        history->Add("group");
+        history->Add(c->group.id);
+        history->Add("created");
+        history->Add(provenance);
+        history->Add(actor_.name);
+        history->Add(now);
+        history->EndRow();
+      }
+      history->Finish();
+    }
+    for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
+  }
+
+  store::Connection& db_;
+  int64_t import_id_;
+  Actor actor_;
+  AreaCodes areas_;
+  std::vector<registry::CustomField> custom_;
+  std::vector<std::string> kinds_;
+  std::vector<std::string> fields_;
+  std::unordered_map<std::string, int64_t> seen_;
+};
+
+}  // namespace
+
+std::unique_ptr<RowProcessor> MakeGroupRowProcessor(store::Connection& connection,
+                                                    int64_t import_id, const Actor& actor) {
+  return std::make_unique<GroupRows>(connection, import_id, actor);
+}
+
+}  // namespace spmis::importer

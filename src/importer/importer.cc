@@ -1,0 +1,270 @@
+#include "importer/importer.h"
+
+#include <sodium.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "importer/csv_writer.h"
+#include "importer/import_repository.h"
+#include "importer/row_processor.h"
+#include "importer/table_reader.h"
+
+namespace spmis::importer {
+namespace {
+
+constexpr std::uintmax_t kMaxStoredReport = 64ull * 1024 * 1024;
+
+// Reads every row once: the file must be well-formed to the end before any
+// row is written. Returns the number of data rows.
+Result<int64_t> CheckStructure(const std::string& path, const TableOptions& options) {
+  SPMIS_ASSIGN_OR_RETURN(auto reader, OpenTable(path, options));
+  std::vector<std::string> cells;
+  int64_t rows = -1;  // the header is not a data row
+  while (true) {
+    SPMIS_ASSIGN_OR_RETURN(bool more, reader->Next(cells));
+    if (!more) break;
+    ++rows;
+  }
+  if (rows < 0) return Error::Invalid("the file is empty: it has no header row");
+  return rows;
+}
+
+std::string TempReportPath() {
+  static std::atomic<int> counter{0};
+  return (std::filesystem::temp_directory_path() /
+          ("spmis-import-errors-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
+           ".csv"))
+      .string();
+}
+
+void Refuse(store::Database& database, ImportRecord& record, const std::string& reason) {
+  record.state = ImportState::kRefused;
+  record.message = reason;
+  record.finished_at = Timestamp::Now();
+  auto connection = database.Acquire();
+  ImportRepository(*connection).Finish(record, std::nullopt);
+}
+
+}  // namespace
+
+Result<std::string> FileSha256(const std::string& path) {
+  if (sodium_init() < 0) return Error::Internal("libsodium cannot start");
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Error::Invalid("cannot read '" + path + "'");
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  std::vector<char> buffer(1 << 20);
+  while (file) {
+    file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()),
+                              static_cast<unsigned long long>(file.gcount()));
+  }
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&state, digest);
+  char hex[2 * crypto_hash_sha256_BYTES + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex);
+}
+
+Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& request,
+                               const Actor& actor, jobs::JobContext* progress) {
+  SPMIS_ASSIGN_OR_RETURN(std::string checksum, FileSha256(request.path));
+  ImportRecord record;
+  record.kind = request.kind;
+  record.file_name = request.file_name.empty()
+                         ? std::filesystem::path(request.path).filename().string()
+                         : request.file_name;
+  record.checksum = checksum;
+  record.created_by = actor.name;
+  record.started_at = Timestamp::Now();
+  if (progress) record.job_id = progress->job().id;
+  auto connection = database.Acquire();
+  ImportRepository(*connection).Insert(record);
+
+  // 1. The whole file must be readable, with a header naming known fields.
+  const TableOptions& options = request.mapping.table;
+  auto total = CheckStructure(request.path, options);
+  if (!total.ok()) {
+    Refuse(database, record, total.error().message);
+    return Error::Invalid(total.error().message);
+  }
+  auto reader = OpenTable(request.path, options);
+  if (!reader.ok()) {
+    Refuse(database, record, reader.error().message);
+    return Error::Invalid(reader.error().message);
+  }
+  record.format = (*reader)->format();
+  std::vector<std::string> header;
+  (void)(*reader)->Next(header);
+  auto processor = MakeRowProcessor(request.kind, *connection, record.id, actor);
+  auto columns =
+      ResolveColumns(header, request.mapping, processor->fields(), processor->required());
+  if (!columns.ok()) {
+    Refuse(database, record, columns.error().message);
+    return Error::Invalid(columns.error().message);
+  }
+  if (progress) progress->SetTotal(*total);
+
+  // 2. Rows in batches, each batch one transaction.
+  std::string report_path =
+      request.error_report_path.empty() ? TempReportPath() : request.error_report_path;
+  CsvWriter report(report_path);
+  if (!report.ok()) return Error::Invalid("cannot write the error report to " + report_path);
+  std::vector<std::string> report_header = header;
+  report_header.push_back("errors");
+  report.Row(report_header);
+
+  std::vector<ImportRow> batch;
+  batch.reserve(kImportBatchRows);
+  bool more = true;
+  try {
+    while (more) {
+      batch.clear();
+      while (batch.size() < static_cast<size_t>(kImportBatchRows)) {
+        ImportRow row;
+        auto next = (*reader)->Next(row.cells);
+        if (!next.ok())
+          return Error::Internal("the file changed while it was imported: " + next.error().message);
+        if (!*next) {
+          more = false;
+          break;
+        }
+        row.number = (*reader)->row_number();
+        row.columns = *columns;
+        for (size_t i = header.size(); i < row.cells.size(); ++i) {
+          if (!row.cells[i].empty()) {
+            row.Fail("the row has more cells than the header has columns");
+            break;
+          }
+        }
+        batch.push_back(std::move(row));
+      }
+      if (batch.empty()) break;
+      store::Transaction transaction(*connection);
+      processor->Process(batch);
+      for (auto& row : batch) {
+        ++record.counts.read;
+        switch (row.outcome) {
+          case ImportRow::Outcome::kCreated:
+            ++record.counts.created;
+            break;
+          case ImportRow::Outcome::kUpdated:
+            ++record.counts.updated;
+            break;
+          case ImportRow::Outcome::kUnchanged:
+            ++record.counts.unchanged;
+            break;
+          case ImportRow::Outcome::kFailed:
+          case ImportRow::Outcome::kPending: {
+            ++record.counts.failed;
+            std::vector<std::string> cells = row.cells;
+            cells.resize(header.size());
+            std::string reasons;
+            for (const auto& e : row.errors) reasons += (reasons.empty() ? "" : "; ") + e;
+            cells.push_back(reasons.empty() ? "not processed" : reasons);
+            report.Row(cells);
+            break;
+          }
+        }
+      }
+      ImportRepository(*connection).UpdateCounts(record.id, record.counts);
+      transaction.Commit();
+      if (progress) {
+        progress->SetDone(record.counts.read);
+        if (progress->CancelRequested()) {
+          record.state = ImportState::kFailed;
+          record.message = "cancelled after " + std::to_string(record.counts.read) + " rows";
+          break;
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    record.state = ImportState::kFailed;
+    record.message = std::string("stopped by an error after ") +
+                     std::to_string(record.counts.read) +
+                     " rows (the rows of earlier batches are kept): " + e.what();
+    record.finished_at = Timestamp::Now();
+    (void)report.Close();
+    auto fresh = database.Acquire();
+    ImportRepository(*fresh).Finish(record, std::nullopt);
+    throw;
+  }
+  (void)report.Close();
+
+  // 3. The record: counts and the report, for download.
+  std::optional<std::string> stored_report;
+  if (record.counts.failed > 0) {
+    if (std::filesystem::file_size(report_path) <= kMaxStoredReport) {
+      std::ifstream in(report_path, std::ios::binary);
+      std::stringstream content;
+      content << in.rdbuf();
+      stored_report = content.str();
+      record.has_error_report = true;
+    } else {
+      record.message =
+          "the error report is too large to keep in the database; see the file written";
+    }
+  }
+  if (request.error_report_path.empty() || record.counts.failed == 0)
+    std::filesystem::remove(report_path);
+  if (record.state == ImportState::kRunning) record.state = ImportState::kCompleted;
+  record.finished_at = Timestamp::Now();
+  ImportRepository(*connection).Finish(record, stored_report);
+  return record;
+}
+
+std::string ImportJobParameters(const ImportRequest& request, const std::string& mapping_json,
+                                bool delete_file) {
+  boost::json::object parameters{{"kind", ImportKindName(request.kind)},
+                                 {"path", request.path},
+                                 {"file_name", request.file_name},
+                                 {"delete_file", delete_file}};
+  if (!mapping_json.empty()) parameters["mapping"] = boost::json::parse(mapping_json);
+  if (!request.error_report_path.empty()) parameters["errors"] = request.error_report_path;
+  return boost::json::serialize(parameters);
+}
+
+void RegisterImportJobs(jobs::JobRunner& runner) {
+  runner.Register(
+      {kImportJob,
+       [](jobs::JobContext& context) -> Result<std::string> {
+         boost::json::error_code ec;
+         auto parameters = boost::json::parse(context.job().parameters, ec);
+         if (ec || !parameters.is_object()) return Error::Invalid("bad import parameters");
+         const auto& p = parameters.as_object();
+         auto text = [&](const char* key) -> std::string {
+           auto* v = p.if_contains(key);
+           return v && v->is_string() ? std::string(v->as_string()) : "";
+         };
+         ImportRequest request;
+         auto kind = ParseImportKind(text("kind"));
+         if (!kind) return Error::Invalid("bad import kind");
+         request.kind = *kind;
+         request.path = text("path");
+         request.file_name = text("file_name");
+         request.error_report_path = text("errors");
+         if (auto* mapping = p.if_contains("mapping")) {
+           SPMIS_ASSIGN_OR_RETURN(request.mapping,
+                                  ParseColumnMapping(boost::json::serialize(*mapping)));
+         }
+         auto* remove = p.if_contains("delete_file");
+         bool delete_file = remove && remove->is_bool() && remove->as_bool();
+         auto record = RunImport(context.database(), request, context.actor(), &context);
+         if (delete_file) std::filesystem::remove(request.path);
+         if (!record.ok()) return std::move(record).take_error();
+         boost::json::object result{
+             {"import_id", record->id},           {"state", ImportStateName(record->state)},
+             {"read", record->counts.read},       {"created", record->counts.created},
+             {"updated", record->counts.updated}, {"unchanged", record->counts.unchanged},
+             {"failed", record->counts.failed}};
+         return boost::json::serialize(result);
+       },
+       /*resumable=*/true});
+}
+
+}  // namespace spmis::importer

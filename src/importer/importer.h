@@ -1,0 +1,46 @@
+// The import of one file into the registry. The file is checked whole first
+// (format, header, columns, structure), so a file that is not what it claims
+// changes nothing; then its rows are validated and written in batches, each
+// batch one transaction, with memory bounded whatever the file size. Rows
+// that pass are committed; rows that fail go to the error report (the
+// original row plus an `errors` column), kept with the import record.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/actor.h"
+#include "core/result.h"
+#include "importer/column_mapping.h"
+#include "importer/import_record.h"
+#include "jobs/job_runner.h"
+#include "store/database.h"
+
+namespace spmis::importer {
+
+inline constexpr const char* kImportJob = "import";
+inline constexpr int kImportBatchRows = 5000;
+
+struct ImportRequest {
+  ImportKind kind = ImportKind::kIndividuals;
+  std::string path;       // the file to read
+  std::string file_name;  // as its owner named it, for the history
+  ColumnMapping mapping;
+  std::string error_report_path;  // also write the report here ("" = database only)
+};
+
+// The import record, finished: completed (with counts; some rows may have
+// failed) or refused (the message says why; no row was written).
+Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& request,
+                               const Actor& actor, jobs::JobContext* progress);
+
+// The job "import": parameters {"kind", "path", "file_name", "mapping"?,
+// "errors"?, "delete_file"?}; the result is the import record's summary.
+void RegisterImportJobs(jobs::JobRunner& runner);
+std::string ImportJobParameters(const ImportRequest& request, const std::string& mapping_json,
+                                bool delete_file);
+
+// SHA-256 of a file, hex.
+Result<std::string> FileSha256(const std::string& path);
+
+}  // namespace spmis::importer

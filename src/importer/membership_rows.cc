@@ -1,0 +1,204 @@
+// Memberships from a file: a group and a person named by external ID, a
+// declared role, a period. A person already a current member of the group
+// with the same role is left as is (re-importing changes nothing); a
+// household gets at most one current head, whether the head is already in
+// the registry or earlier in the file.
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "core/registrant_id.h"
+#include "core/text.h"
+#include "importer/import_repository.h"
+#include "importer/row_processor.h"
+#include "registry/configuration_repository.h"
+#include "registry/group.h"
+#include "store/bulk_support.h"
+
+namespace spmis::importer {
+namespace {
+
+enum Field { kGroup, kIndividual, kRole, kStartDate, kEndDate };
+const std::vector<std::string> kFields = {"group_external_id", "individual_external_id", "role",
+                                          "start_date", "end_date"};
+
+class MembershipRows final : public RowProcessor {
+ public:
+  MembershipRows(store::Connection& connection, int64_t import_id, Actor actor)
+      : db_(connection), import_id_(import_id), actor_(std::move(actor)) {
+    for (const auto& role : registry::ConfigurationRepository(db_).Roles())
+      roles_.insert(role.code);
+  }
+
+  const std::vector<std::string>& fields() const override { return kFields; }
+  std::vector<std::vector<std::string>> required() const override {
+    return {{"group_external_id"}, {"individual_external_id"}, {"role"}};
+  }
+
+  void Process(std::vector<ImportRow>& rows) override {
+    std::vector<Candidate> candidates;
+    candidates.reserve(rows.size());
+    std::vector<std::string> group_keys, person_keys;
+    for (auto& row : rows) {
+      candidates.push_back(Parse(row));
+      if (row.failed()) continue;
+      group_keys.push_back(candidates.back().group_key);
+      person_keys.push_back(candidates.back().person_key);
+    }
+    auto groups = store::LookupIds(
+        db_, "SELECT external_id, id FROM registry_groups WHERE external_id", group_keys);
+    auto people = store::LookupIds(db_, "SELECT external_id, id FROM individuals WHERE external_id",
+                                   person_keys);
+    std::set<int64_t> group_ids;
+    for (auto& c : candidates) {
+      if (c.row->failed()) continue;
+      auto g = groups.find(c.group_key);
+      auto p = people.find(c.person_key);
+      if (g == groups.end())
+        c.row->Fail("group_external_id: no group with external ID " + c.group_key);
+      if (p == people.end())
+        c.row->Fail("individual_external_id: no individual with external ID " + c.person_key);
+      if (c.row->failed()) continue;
+      c.membership.group_id = g->second;
+      c.membership.individual_id = p->second;
+      group_ids.insert(g->second);
+    }
+    // What the registry already holds for these groups.
+    std::map<std::pair<int64_t, int64_t>, std::string> current;  // (group, person) -> role
+    std::unordered_map<int64_t, int64_t> heads;                  // group -> person
+    for (const auto& m :
+         ImportRepository(db_).CurrentMemberships({group_ids.begin(), group_ids.end()})) {
+      current[{m.group_id, m.individual_id}] = m.role;
+      if (m.role == registry::kHeadRole) heads[m.group_id] = m.individual_id;
+    }
+
+    std::vector<Candidate*> creates;
+    for (auto& c : candidates) {
+      if (c.row->failed()) continue;
+      auto key = std::make_pair(c.membership.group_id, c.membership.individual_id);
+      if (auto it = current.find(key); it != current.end()) {
+        if (it->second == c.membership.role) {
+          c.row->outcome = ImportRow::Outcome::kUnchanged;
+        } else {
+          c.row->Fail("role: " + c.person_key + " is already a member of " + c.group_key + " as " +
+                      it->second + " (end that membership to change the role)");
+        }
+        continue;
+      }
+      if (auto [it, inserted] = seen_pairs_.emplace(key, c.row->number); !inserted) {
+        c.row->Fail("individual_external_id: " + c.person_key + " is already listed in " +
+                    c.group_key + " at row " + std::to_string(it->second));
+        continue;
+      }
+      if (c.membership.role == registry::kHeadRole && !c.membership.end_date) {
+        if (auto head = heads.find(c.membership.group_id); head != heads.end()) {
+          c.row->Fail("role: group " + c.group_key + " already has a head (" +
+                      RegistrantId{RegistrantKind::kIndividual, head->second}.ToString() + ")");
+          continue;
+        }
+        if (auto [it, inserted] = file_heads_.emplace(c.membership.group_id, c.row->number);
+            !inserted) {
+          c.row->Fail("role: group " + c.group_key + " already has a head at row " +
+                      std::to_string(it->second));
+          continue;
+        }
+      }
+      creates.push_back(&c);
+    }
+    Create(creates);
+  }
+
+ private:
+  struct Candidate {
+    ImportRow* row;
+    std::string group_key;
+    std::string person_key;
+    registry::Membership membership;
+  };
+
+  Candidate Parse(ImportRow& row) {
+    Candidate c{&row, row.Value(kGroup).value_or(""), row.Value(kIndividual).value_or(""), {}};
+    if (c.group_key.empty()) row.Fail("group_external_id: is required");
+    if (c.person_key.empty()) row.Fail("individual_external_id: is required");
+    auto role = row.Value(kRole);
+    if (!role) {
+      row.Fail("role: is required");
+    } else {
+      c.membership.role = ToLowerAscii(*role);
+      if (!roles_.count(c.membership.role))
+        row.Fail("role: '" + *role + "' is not a declared role");
+    }
+    if (auto start = row.Value(kStartDate)) {
+      c.membership.start_date = Date::Parse(*start);
+      if (!c.membership.start_date)
+        row.Fail("start_date: '" + *start + "' is not a date (YYYY-MM-DD)");
+    }
+    if (auto end = row.Value(kEndDate)) {
+      c.membership.end_date = Date::Parse(*end);
+      if (!c.membership.end_date) row.Fail("end_date: '" + *end + "' is not a date (YYYY-MM-DD)");
+    }
+    if (c.membership.start_date && c.membership.end_date &&
+        *c.membership.end_date < *c.membership.start_date) {
+      row.Fail("end_date: is before start_date");
+    }
+    return c;
+  }
+
+  void Create(const std::vector<Candidate*>& creates) {
+    if (creates.empty()) return;
+    Timestamp now = Timestamp::Now();
+    Date today = now.date();
+    {
+      auto writer = db_.BulkInsert("group_memberships",
+                                   {"group_id", "individual_id", "role", "start_date", "end_date",
+                                    "created_at", "updated_at", "import_id"});
+      for (auto* c : creates) {
+        const auto& m = c->membership;
+        writer->Add(m.group_id);
+        writer->Add(m.individual_id);
+        writer->Add(m.role);
+        writer->Add(m.start_date ? *m.start_date : today);
+        writer->Add(m.end_date);
+        writer->Add(now);
+        writer->Add(now);
+        writer->Add(import_id_);
+        writer->EndRow();
+      }
+      writer->Finish();
+    }
+    {
+      auto history =
+          db_.BulkInsert("registrant_history", {"registrant_kind", "registrant_id", "action",
+                                                "field", "new_value", "actor", "changed_at"});
+      for (auto* c : creates) {
+        history->Add("group");
+        history->Add(c->membership.group_id);
+        history->Add("member_added");
+        history->Add(
+            RegistrantId{RegistrantKind::kIndividual, c->membership.individual_id}.ToString());
+        history->Add(c->membership.role);
+        history->Add(actor_.name);
+        history->Add(now);
+        history->EndRow();
+      }
+      history->Finish();
+    }
+    for (auto* c : creates) c->row->outcome = ImportRow::Outcome::kCreated;
+  }
+
+  store::Connection& db_;
+  int64_t import_id_;
+  Actor actor_;
+  std::set<std::string> roles_;
+  std::map<std::pair<int64_t, int64_t>, int64_t> seen_pairs_;
+  std::unordered_map<int64_t, int64_t> file_heads_;
+};
+
+}  // namespace
+
+std::unique_ptr<RowProcessor> MakeMembershipRowProcessor(store::Connection& connection,
+                                                         int64_t import_id, const Actor& actor) {
+  return std::make_unique<MembershipRows>(connection, import_id, actor);
+}
+
+}  // namespace spmis::importer

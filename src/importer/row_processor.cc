@@ -1,0 +1,37 @@
+#include "importer/row_processor.h"
+
+#include "core/text.h"
+
+namespace spmis::importer {
+
+std::unique_ptr<RowProcessor> MakeAreaRowProcessor(store::Connection&, int64_t, const Actor&);
+std::unique_ptr<RowProcessor> MakeIndividualRowProcessor(store::Connection&, int64_t, const Actor&);
+std::unique_ptr<RowProcessor> MakeGroupRowProcessor(store::Connection&, int64_t, const Actor&);
+std::unique_ptr<RowProcessor> MakeMembershipRowProcessor(store::Connection&, int64_t, const Actor&);
+
+std::optional<std::string> ImportRow::Value(int index) const {
+  for (size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
+    if (columns[i] != index) continue;
+    std::string_view value = Trim(cells[i]);
+    if (value.empty()) return std::nullopt;
+    return std::string(value);
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
+                                               int64_t import_id, const Actor& actor) {
+  switch (kind) {
+    case ImportKind::kAreas:
+      return MakeAreaRowProcessor(connection, import_id, actor);
+    case ImportKind::kIndividuals:
+      return MakeIndividualRowProcessor(connection, import_id, actor);
+    case ImportKind::kGroups:
+      return MakeGroupRowProcessor(connection, import_id, actor);
+    case ImportKind::kMemberships:
+      return MakeMembershipRowProcessor(connection, import_id, actor);
+  }
+  return nullptr;
+}
+
+}  // namespace spmis::importer

@@ -1,0 +1,53 @@
+// RowProcessor: validates and writes the rows of one import kind, a batch at
+// a time, inside the importer's transaction. Each row ends created, updated,
+// unchanged or failed; a failed row carries every reason, for the error
+// report. Rows are matched to what the registry already holds (by external ID
+// or national ID, by code for areas), so importing a file twice creates
+// nothing twice.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/actor.h"
+#include "importer/import_kind.h"
+#include "store/database.h"
+
+namespace spmis::importer {
+
+struct ImportRow {
+  enum class Outcome { kPending, kCreated, kUpdated, kUnchanged, kFailed };
+
+  int64_t number = 0;              // the spreadsheet row number
+  std::vector<std::string> cells;  // as read, for the error report
+  std::vector<int> columns;        // field index of each cell (-1: ignored)
+  std::vector<std::string> errors;
+  Outcome outcome = Outcome::kPending;
+
+  // The trimmed cell of field `index`; nullopt when no column holds the
+  // field or the cell is empty (an empty cell never erases a stored value).
+  std::optional<std::string> Value(int index) const;
+  void Fail(std::string reason) {
+    errors.push_back(std::move(reason));
+    outcome = Outcome::kFailed;
+  }
+  bool failed() const { return outcome == Outcome::kFailed; }
+};
+
+class RowProcessor {
+ public:
+  virtual ~RowProcessor() = default;
+  // The fields columns may fill, including declared custom fields.
+  virtual const std::vector<std::string>& fields() const = 0;
+  // Groups of fields of which at least one must have a column.
+  virtual std::vector<std::vector<std::string>> required() const = 0;
+  virtual void Process(std::vector<ImportRow>& rows) = 0;
+};
+
+std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
+                                               int64_t import_id, const Actor& actor);
+
+}  // namespace spmis::importer

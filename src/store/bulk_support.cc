@@ -1,0 +1,63 @@
+#include "store/bulk_support.h"
+
+namespace spmis::store {
+
+std::string PostgresTextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+std::unordered_map<std::string, int64_t> LookupIds(Connection& connection,
+                                                   std::string_view select_prefix,
+                                                   const std::vector<std::string>& keys) {
+  std::unordered_map<std::string, int64_t> found;
+  if (keys.empty()) return found;
+  if (connection.backend() == Backend::kPostgres) {
+    auto query = connection.Prepare(std::string(select_prefix) + " = ANY($1::text[])");
+    query->Bind(1, PostgresTextArray(keys));
+    while (query->Step()) found.emplace(std::string(query->Text(0)), query->Int(1));
+    return found;
+  }
+  auto query = connection.Prepare(std::string(select_prefix) + " = $1");
+  for (const auto& key : keys) {
+    query->Reset();
+    query->Bind(1, key);
+    while (query->Step()) found.emplace(std::string(query->Text(0)), query->Int(1));
+  }
+  return found;
+}
+
+std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count) {
+  std::vector<int64_t> ids;
+  if (count <= 0) return ids;
+  ids.reserve(static_cast<size_t>(count));
+  if (connection.backend() == Backend::kPostgres) {
+    auto query = connection.Prepare(
+        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2::bigint)");
+    query->Bind(1, table).Bind(2, count);
+    while (query->Step()) ids.push_back(query->Int(0));
+    return ids;
+  }
+  // SQLite: inside the write transaction nobody else inserts; AUTOINCREMENT
+  // never reuses an id, so start past both the largest id and the sequence.
+  auto query =
+      connection.Prepare("SELECT MAX(COALESCE((SELECT MAX(id) FROM " + std::string(table) +
+                         "), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = $1), 0))");
+  query->Bind(1, table);
+  query->Step();
+  int64_t next = query->Int(0) + 1;
+  for (int64_t i = 0; i < count; ++i) ids.push_back(next + i);
+  return ids;
+}
+
+}  // namespace spmis::store

@@ -1,0 +1,31 @@
+// Helpers for bulk paths (imports, eligibility runs) that work in batches of
+// thousands of rows: looking up many keys at once, and reserving ids so that
+// rows can be linked to each other before they are written.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/database.h"
+
+namespace spmis::store {
+
+// Maps each key to the id of the row holding it. `select_prefix` selects
+// (key, id) and ends with the key column, e.g.
+// "SELECT external_id, id FROM individuals WHERE external_id"; this appends
+// "= ANY($1)" on PostgreSQL (one round trip for the batch) or "= $1" on
+// SQLite (one indexed probe per key, in-process).
+std::unordered_map<std::string, int64_t> LookupIds(Connection& connection,
+                                                   std::string_view select_prefix,
+                                                   const std::vector<std::string>& keys);
+
+// Ids for `count` new rows of `table` (whose key column is `id`), never used
+// before and never handed out again. Call inside the write transaction.
+std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count);
+
+// A PostgreSQL array literal of texts: {"a","b \"quoted\""}.
+std::string PostgresTextArray(const std::vector<std::string>& values);
+
+}  // namespace spmis::store
