@@ -156,6 +156,7 @@ class GroupRows final : public RowProcessor {
     if (valid.empty()) return;
     auto ids = store::ReserveIds(db_, "registry_groups", static_cast<int64_t>(valid.size()));
     Timestamp now = Timestamp::Now();
+    const std::string now_text = now.ToString();
     {
       auto groups = db_.BulkInsert(
           "registry_groups", {"id", "external_id", "kind", "name", "area_id", "custom", "status",
@@ -171,8 +172,8 @@ class GroupRows final : public RowProcessor {
         groups->Add(registry::EncodeCustomValues(g.custom));
         groups->Add(registry::GroupStatusName(g.status));
         groups->Add(int64_t{1});
-        groups->Add(now);
-        groups->Add(now);
+        groups->Add(now_text);
+        groups->Add(now_text);
         groups->Add(import_id_);
         groups->EndRow();
       }
@@ -189,7 +190,7 @@ class GroupRows final : public RowProcessor {
         history->Add("created");
         history->Add(provenance);
         history->Add(actor_.name);
-        history->Add(now);
+        history->Add(now_text);
         history->EndRow();
       }
       history->Finish();

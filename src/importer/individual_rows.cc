@@ -280,6 +280,7 @@ class IndividualRows final : public RowProcessor {
     if (valid.empty()) return;
     auto ids = store::ReserveIds(db_, "individuals", static_cast<int64_t>(valid.size()));
     Timestamp now = Timestamp::Now();
+    const std::string now_text = now.ToString();
     std::string provenance = "import " + std::to_string(import_id_);
     {
       auto people = db_.BulkInsert(
@@ -314,8 +315,8 @@ class IndividualRows final : public RowProcessor {
         people->Add(registry::EncodeCustomValues(p.custom));
         people->Add(registry::IndividualStatusName(p.status));
         people->Add(int64_t{1});
-        people->Add(now);
-        people->Add(now);
+        people->Add(now_text);
+        people->Add(now_text);
         people->Add(import_id_);
         people->EndRow();
       }
@@ -343,7 +344,7 @@ class IndividualRows final : public RowProcessor {
         history->Add("created");
         history->Add(provenance);
         history->Add(actor_.name);
-        history->Add(now);
+        history->Add(now_text);
         history->EndRow();
       }
       history->Finish();

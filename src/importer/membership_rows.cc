@@ -147,6 +147,7 @@ class MembershipRows final : public RowProcessor {
   void Create(const std::vector<Candidate*>& creates) {
     if (creates.empty()) return;
     Timestamp now = Timestamp::Now();
+    const std::string now_text = now.ToString();
     Date today = now.date();
     {
       auto writer = db_.BulkInsert("group_memberships",
@@ -159,8 +160,8 @@ class MembershipRows final : public RowProcessor {
         writer->Add(m.role);
         writer->Add(m.start_date ? *m.start_date : today);
         writer->Add(m.end_date);
-        writer->Add(now);
-        writer->Add(now);
+        writer->Add(now_text);
+        writer->Add(now_text);
         writer->Add(import_id_);
         writer->EndRow();
       }
@@ -178,7 +179,7 @@ class MembershipRows final : public RowProcessor {
             RegistrantId{RegistrantKind::kIndividual, c->membership.individual_id}.ToString());
         history->Add(c->membership.role);
         history->Add(actor_.name);
-        history->Add(now);
+        history->Add(now_text);
         history->EndRow();
       }
       history->Finish();

@@ -136,6 +136,7 @@ Status ValidateCustomValues(const std::vector<CustomField>& declared, CustomValu
 }
 
 std::string EncodeCustomValues(const CustomValues& values) {
+  if (values.empty()) return "{}";
   boost::json::object object;
   for (const auto& [name, value] : values) {
     std::visit([&](const auto& v) { object[name] = v; }, value);

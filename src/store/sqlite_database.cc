@@ -2,7 +2,10 @@
 // concurrent writers wait instead of failing.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -111,42 +114,92 @@ class SqliteStatement final : public Statement {
   int64_t changes_ = 0;
 };
 
+// Rows are buffered and written by multi-row INSERTs of up to kRowsPerInsert
+// rows: one statement execution (cursor opening, index seeks set-up) serves
+// many rows, which is most of the cost of single-row inserts. The statements
+// are prepared once per connection and row count (the connection caches them).
 class SqliteBulkWriter final : public BulkWriter {
  public:
-  SqliteBulkWriter(sqlite3* db, std::string_view table, const std::vector<std::string>& columns)
-      : columns_(static_cast<int>(columns.size())) {
-    std::string sql = "INSERT INTO " + std::string(table) + " (";
-    std::string values;
+  SqliteBulkWriter(Connection& connection, std::string_view table,
+                   const std::vector<std::string>& columns)
+      : connection_(connection), columns_(static_cast<int>(columns.size())) {
+    prefix_ = "INSERT INTO " + std::string(table) + " (";
     for (size_t i = 0; i < columns.size(); ++i) {
-      if (i) {
-        sql += ", ";
-        values += ", ";
-      }
-      sql += columns[i];
-      values += "$" + std::to_string(i + 1);
+      if (i) prefix_ += ", ";
+      prefix_ += columns[i];
     }
-    sql += ") VALUES (" + values + ")";
-    statement_ = std::make_unique<SqliteStatement>(db, sql);
+    prefix_ += ") VALUES ";
+    rows_per_insert_ = std::max(1, std::min(kRowsPerInsert, kMaxParameters / columns_));
+    values_.reserve(static_cast<size_t>(rows_per_insert_ * columns_));
   }
-  void AddNull() override { statement_->BindNull(Next()); }
-  void AddText(std::string_view value) override { statement_->BindText(Next(), value); }
-  void AddInt(int64_t value) override { statement_->BindInt(Next(), value); }
-  void AddDouble(double value) override { statement_->BindDouble(Next(), value); }
+  void AddNull() override { values_.push_back({Value::kNull, 0, 0, {}}); }
+  void AddText(std::string_view value) override {
+    values_.push_back({Value::kText, 0, 0, std::string(value)});
+  }
+  void AddInt(int64_t value) override { values_.push_back({Value::kInt, value, 0, {}}); }
+  void AddDouble(double value) override { values_.push_back({Value::kDouble, 0, value, {}}); }
   void EndRow() override {
-    if (column_ != columns_) {
+    ++rows_;
+    if (values_.size() != static_cast<size_t>(rows_ * columns_)) {
       throw DatabaseError(DatabaseError::Kind::kOther, "bulk row has the wrong number of values");
     }
-    statement_->Execute();
-    statement_->Reset();
-    column_ = 0;
+    if (rows_ == rows_per_insert_) Flush();
   }
-  void Finish() override {}
+  void Finish() override { Flush(); }
 
  private:
-  int Next() { return ++column_; }
+  static constexpr int kRowsPerInsert = 64;
+  static constexpr int kMaxParameters = 32766;
+  struct Value {
+    enum Kind { kNull, kInt, kDouble, kText } kind;
+    int64_t int_value;
+    double double_value;
+    std::string text;
+  };
+
+  const std::string& SqlFor(int rows) {
+    auto& sql = sql_[rows];
+    if (sql.empty()) {
+      sql = prefix_;
+      int parameter = 1;
+      for (int r = 0; r < rows; ++r) {
+        sql += r ? ", (" : "(";
+        for (int c = 0; c < columns_; ++c) {
+          if (c) sql += ", ";
+          sql += "$" + std::to_string(parameter++);
+        }
+        sql += ")";
+      }
+    }
+    return sql;
+  }
+
+  void Flush() {
+    if (rows_ == 0) return;
+    auto handle = connection_.Prepare(SqlFor(rows_));
+    Statement& statement = *handle;
+    for (size_t i = 0; i < values_.size(); ++i) {
+      int index = static_cast<int>(i + 1);
+      const Value& v = values_[i];
+      switch (v.kind) {
+        case Value::kNull: statement.BindNull(index); break;
+        case Value::kInt: statement.BindInt(index, v.int_value); break;
+        case Value::kDouble: statement.BindDouble(index, v.double_value); break;
+        case Value::kText: statement.BindText(index, v.text); break;
+      }
+    }
+    statement.Execute();
+    values_.clear();
+    rows_ = 0;
+  }
+
+  Connection& connection_;
   int columns_;
-  int column_ = 0;
-  std::unique_ptr<SqliteStatement> statement_;
+  int rows_per_insert_ = 1;
+  int rows_ = 0;
+  std::string prefix_;
+  std::vector<Value> values_;
+  std::map<int, std::string> sql_;
 };
 
 class SqliteConnection final : public Connection {
@@ -203,7 +256,7 @@ class SqliteConnection final : public Connection {
 
   std::unique_ptr<BulkWriter> BulkInsert(std::string_view table,
                                          const std::vector<std::string>& columns) override {
-    return std::make_unique<SqliteBulkWriter>(db_, table, columns);
+    return std::make_unique<SqliteBulkWriter>(*this, table, columns);
   }
 
  protected:
@@ -230,6 +283,9 @@ class SqliteDatabase final : public Database {
 }  // namespace
 
 std::unique_ptr<Database> OpenSqlite(const std::string& location, const std::string& path) {
+  // Memory statistics take a global mutex on every allocation; SP-MIS never reads them.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   auto database = std::make_unique<SqliteDatabase>(location, path);
   database->Acquire();  // fail now, not at first use, when the file cannot be opened
   return database;
