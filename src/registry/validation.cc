@@ -56,8 +56,8 @@ bool IsValidIdentifier(std::string_view text) {
   return true;
 }
 
-void FieldChecker::Text(const std::string& field, std::string_view value, size_t max,
-                        bool required) {
+void FieldChecker::Text(const std::string& field, std::string_view value, size_t max, bool required,
+                        bool multiline) {
   if (required && Trim(value).empty()) {
     Fail(field, "is required");
     return;
@@ -71,7 +71,8 @@ void FieldChecker::Text(const std::string& field, std::string_view value, size_t
     return;
   }
   for (char c : value) {
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
+    bool line_break = c == '\n' || c == '\r';
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && !(multiline && line_break)) {
       Fail(field, "contains control characters");
       return;
     }
@@ -117,7 +118,7 @@ void CheckIndividualFields(Individual& person, Date today, std::vector<FieldErro
   if (person.email && !IsValidEmail(*person.email)) {
     check.Fail("email", "'" + *person.email + "' is not an e-mail address");
   }
-  if (person.address) check.Text("address", *person.address, 500, false);
+  if (person.address) check.Text("address", *person.address, 500, false, /*multiline=*/true);
   check.Location("location", person.location);
   std::set<std::string> types_seen;
   for (size_t i = 0; i < person.documents.size(); ++i) {

@@ -29,8 +29,10 @@ class FieldChecker {
   void Fail(std::string field, std::string message) {
     errors_.push_back({std::move(field), std::move(message)});
   }
-  // Text of at most `max` characters, without control characters.
-  void Text(const std::string& field, std::string_view value, size_t max, bool required);
+  // Text of at most `max` characters, without control characters (line
+  // breaks allowed only where `multiline`, as in addresses).
+  void Text(const std::string& field, std::string_view value, size_t max, bool required,
+            bool multiline = false);
   void BirthDate(const std::string& field, const std::optional<Date>& value, Date today);
   void Location(const std::string& field, const std::optional<GeoPoint>& value);
 

@@ -182,10 +182,18 @@ class SqliteBulkWriter final : public BulkWriter {
       int index = static_cast<int>(i + 1);
       const Value& v = values_[i];
       switch (v.kind) {
-        case Value::kNull: statement.BindNull(index); break;
-        case Value::kInt: statement.BindInt(index, v.int_value); break;
-        case Value::kDouble: statement.BindDouble(index, v.double_value); break;
-        case Value::kText: statement.BindText(index, v.text); break;
+        case Value::kNull:
+          statement.BindNull(index);
+          break;
+        case Value::kInt:
+          statement.BindInt(index, v.int_value);
+          break;
+        case Value::kDouble:
+          statement.BindDouble(index, v.double_value);
+          break;
+        case Value::kText:
+          statement.BindText(index, v.text);
+          break;
       }
     }
     statement.Execute();
