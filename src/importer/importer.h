@@ -20,6 +20,8 @@ namespace spmis::importer {
 
 inline constexpr const char* kImportJob = "import";
 inline constexpr int kImportBatchRows = 5000;
+inline constexpr int64_t kSqliteCommitRows = 250000;
+inline constexpr int64_t kPostgresCommitRows = 50000;
 
 struct ImportRequest {
   ImportKind kind = ImportKind::kIndividuals;
