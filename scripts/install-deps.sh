@@ -9,7 +9,7 @@ packages=(
   libpq-dev postgresql-15 postgresql-client-15
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcli11-dev
-  libcsv-dev libzip-dev libexpat1-dev libsodium-dev libgoogle-perftools-dev
+  libcsv-dev libzip-dev libexpat1-dev libsodium-dev libgoogle-perftools-dev libgmime-3.0-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   wrk curl bc time

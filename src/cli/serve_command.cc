@@ -6,6 +6,7 @@
 #include "demo/demo_loader.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "importer/importer.h"
 
 namespace spmis::cli {
 
@@ -14,6 +15,7 @@ int Serve(const ServeOptions& options) {
   if (!database) return kExitFailed;
   jobs::JobRunner runner(*database);
   demo::RegisterDemoJobs(runner);
+  importer::RegisterImportJobs(runner);
   try {
     int recovered = runner.RecoverInterrupted(std::chrono::seconds(60));
     if (recovered > 0) std::cerr << "recovered " << recovered << " interrupted job(s)\n";

@@ -12,6 +12,7 @@ Router BuildApiRouter() {
   AddHealthRoutes(router);
   AddRegistryRoutes(router);
   AddJobRoutes(router);
+  AddImportRoutes(router);
   return router;
 }
 

@@ -14,6 +14,7 @@ Router BuildApiRouter();
 void AddHealthRoutes(Router& router);
 void AddRegistryRoutes(Router& router);
 void AddJobRoutes(Router& router);
+void AddImportRoutes(Router& router);
 
 // Helpers shared by route files.
 Response JsonResponse(int status, const boost::json::value& body);

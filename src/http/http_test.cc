@@ -1,13 +1,17 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "core/registrant_id.h"
 #include "demo/demo_loader.h"
 #include "http/api.h"
+#include "http/json_writer.h"
 #include "http/server.h"
+#include "importer/importer.h"
 #include "testing/http_client.h"
 #include "testing/test_database.h"
 
@@ -25,6 +29,7 @@ class HttpApiTest : public spmis::testing::BackendTest {
     if (IsSkipped()) return;
     runner_ = std::make_unique<jobs::JobRunner>(db());
     demo::RegisterDemoJobs(*runner_);
+    importer::RegisterImportJobs(*runner_);
     auto loaded =
         runner_->RunNow(demo::kDemoLoadJob, demo::DemoLoadParameters({60, 5}), Actor{"admin", ""});
     ASSERT_TRUE(loaded.ok());
@@ -41,8 +46,10 @@ class HttpApiTest : public spmis::testing::BackendTest {
     });
     server_->Listen();
     thread_ = std::thread([this] { server_->Run(false); });
+    runner_->Start(1);
   }
   void TearDown() override {
+    if (runner_) runner_->Stop();
     if (server_) server_->Stop();
     if (thread_.joinable()) thread_.join();
     server_.reset();
@@ -187,6 +194,85 @@ TEST_P(HttpApiTest, RefusesUnknownRoutesMethodsAndOversizedBodies) {
   HttpResult with_id =
       HttpRequest(server_->port(), "GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
   EXPECT_EQ(with_id.headers.at("x-request-id"), "trace-42");
+}
+
+std::string WriteJsonForTest(const boost::json::value& v) { return WriteJson(v); }
+
+std::string Multipart(const std::vector<std::tuple<std::string, std::string, std::string>>& parts,
+                      const std::string& boundary) {
+  std::string body;
+  for (const auto& [name, filename, data] : parts) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+    if (!filename.empty())
+      body += "; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream";
+    body += "\r\n\r\n" + data + "\r\n";
+  }
+  return body + "--" + boundary + "--\r\n";
+}
+
+TEST_P(HttpApiTest, UploadsAFileToImportAndServesItsErrorReport) {
+  const std::string boundary = "----spmis-test-boundary";
+  std::map<std::string, std::string> headers{
+      {"Content-Type", "multipart/form-data; boundary=" + boundary}};
+  // A binary XLSX survives the multipart round trip; the name is only a label.
+  std::ifstream xlsx(
+      std::string(SPMIS_SOURCE_DIR) + "/src/importer/testdata/individuals_openpyxl.xlsx",
+      std::ios::binary);
+  std::string workbook((std::istreambuf_iterator<char>(xlsx)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(workbook.empty());
+  std::string csv =
+      "external_id,given_name,area_code,birth_date\nU1,Amina,DM-01-01,\nU2,Baraka,DM-01-01,"
+      "someday\n";
+  for (const auto& [name, data] : std::vector<std::pair<std::string, std::string>>{
+           {"clean.csv", "external_id,given_name\nU0,Chebet\n"},
+           {"../../etc/passwd.xlsx", workbook},
+           {"people.csv", csv}}) {
+    HttpResult upload = HttpRequest(
+        server_->port(), "POST", "/api/v1/imports",
+        Multipart({{"kind", "", "individuals"}, {"file", name, data}}, boundary), headers);
+    ASSERT_EQ(upload.status, 202) << upload.body;
+    auto accepted = boost::json::parse(upload.body);
+    std::string job_url(accepted.at("job_url").as_string());
+    EXPECT_EQ(upload.headers.at("location"), job_url);
+    boost::json::value job;
+    for (int i = 0; i < 200; ++i) {
+      job = GetJson(job_url);
+      if (job.at("state") != "queued" && job.at("state") != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    EXPECT_EQ(job.at("state").as_string(), "succeeded") << WriteJsonForTest(job);
+  }
+  auto imports = GetJson("/api/v1/imports");
+  ASSERT_EQ(imports.at("total").as_int64(), 3);
+  const auto& latest = imports.at("items").as_array().at(0);
+  EXPECT_EQ(latest.at("file_name").as_string(), "people.csv");
+  EXPECT_EQ(latest.at("counts").at("created").as_int64(), 1);
+  EXPECT_EQ(latest.at("counts").at("failed").as_int64(), 1);
+  EXPECT_EQ(latest.at("checksum_sha256").as_string().size(), 64u);
+  const auto& first = imports.at("items").as_array().at(1);
+  EXPECT_EQ(first.at("file_name").as_string(), "passwd.xlsx");  // no path survives
+  EXPECT_EQ(first.at("format").as_string(), "xlsx");
+  EXPECT_EQ(first.at("counts").at("read").as_int64(), 3);  // its areas are not in this registry
+  const auto& clean = imports.at("items").as_array().at(2);
+  EXPECT_EQ(clean.at("counts").at("created").as_int64(), 1);
+  EXPECT_TRUE(clean.at("errors_url").is_null());
+  HttpResult report = Get(std::string(latest.at("errors_url").as_string()));
+  ASSERT_EQ(report.status, 200);
+  EXPECT_EQ(report.headers.at("content-type"), "text/csv; charset=utf-8");
+  EXPECT_NE(report.body.find("U2,Baraka,DM-01-01,someday,birth_date: 'someday' is not a date"),
+            std::string::npos)
+      << report.body;
+  ExpectProblem(Get("/api/v1/imports/" + std::to_string(clean.at("id").as_int64()) + "/errors"),
+                404);
+  ExpectProblem(Get("/api/v1/imports/999"), 404);
+
+  HttpResult no_file = HttpRequest(server_->port(), "POST", "/api/v1/imports",
+                                   Multipart({{"kind", "", "people"}}, boundary), headers);
+  ExpectProblem(no_file, 422);
+  EXPECT_EQ(boost::json::parse(no_file.body).at("errors").as_array().size(), 2u);
+  ExpectProblem(HttpRequest(server_->port(), "POST", "/api/v1/imports", "kind=individuals",
+                            {{"Content-Type", "application/x-www-form-urlencoded"}}),
+                400);
 }
 
 INSTANTIATE_BACKEND_TESTS(HttpApiTest);

@@ -148,4 +148,26 @@ value ToJson(const jobs::Job& j) {
                 {"error", Optional(j.error)}};
 }
 
+value ToJson(const importer::ImportRecord& r) {
+  value errors_url = nullptr;
+  if (r.has_error_report) errors_url = value("/api/v1/imports/" + std::to_string(r.id) + "/errors");
+  return object{{"id", r.id},
+                {"kind", importer::ImportKindName(r.kind)},
+                {"file_name", r.file_name},
+                {"checksum_sha256", r.checksum},
+                {"format", r.format.empty() ? value(nullptr) : value(r.format)},
+                {"state", importer::ImportStateName(r.state)},
+                {"counts", object{{"read", r.counts.read},
+                                  {"created", r.counts.created},
+                                  {"updated", r.counts.updated},
+                                  {"unchanged", r.counts.unchanged},
+                                  {"failed", r.counts.failed}}},
+                {"message", Optional(r.message)},
+                {"errors_url", errors_url},
+                {"job_id", Optional(r.job_id)},
+                {"created_by", r.created_by},
+                {"started_at", r.started_at.ToString()},
+                {"finished_at", Optional(r.finished_at)}};
+}
+
 }  // namespace spmis::http

@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 #include <vector>
 
+#include "importer/import_record.h"
 #include "jobs/job.h"
 #include "registry/area.h"
 #include "registry/group.h"
@@ -19,6 +20,7 @@ boost::json::value ToJson(const registry::Membership& membership);
 boost::json::value ToJson(const registry::Area& area);
 boost::json::value ToJson(const registry::HistoryEntry& entry);
 boost::json::value ToJson(const jobs::Job& job);
+boost::json::value ToJson(const importer::ImportRecord& record);
 boost::json::value ToJson(const registry::CustomValues& values);
 
 // {"items": [...], "next": cursor-or-null, "total": n}

@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -56,9 +57,30 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void Read() {
     parser_.emplace();
-    parser_->body_limit(options_.body_limit);
+    // The header is checked against the larger limit; OnHeader applies the right one.
+    parser_->body_limit(std::max(options_.body_limit, options_.upload_limit));
     parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
     stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  // File uploads may be larger than other bodies; the header says which this is.
+  void OnHeader(beast::error_code ec, std::size_t) {
+    if (ec) return OnRead(ec, 0);
+    const auto& header = parser_->get();
+    bool upload = header.method() == bhttp::verb::post &&
+                  header.target().starts_with(options_.upload_path_prefix);
+    if (upload) {
+      parser_->body_limit(options_.upload_limit);
+      stream_.expires_after(std::chrono::seconds(options_.upload_timeout_seconds));
+    } else {
+      auto length = parser_->content_length();
+      if (length && *length > options_.body_limit) {
+        return Fail(413, "the request body is larger than the limit", false);
+      }
+      parser_->body_limit(options_.body_limit);
+    }
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }

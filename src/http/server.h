@@ -21,6 +21,10 @@ struct ServerOptions {
   size_t body_limit = 10 * 1024 * 1024;
   size_t header_limit = 16 * 1024;
   int read_timeout_seconds = 30;  // a client must send a whole request in this time
+  // File uploads (POST to paths under this prefix) have their own limits.
+  std::string upload_path_prefix = "/api/v1/imports";
+  size_t upload_limit = 512 * 1024 * 1024;
+  int upload_timeout_seconds = 600;
 };
 
 using Dispatch = std::function<Response(Request&)>;

@@ -87,7 +87,6 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   auto connection = database.Acquire();
   ImportRepository(*connection).Insert(record);
 
-
   // 1. The whole file must be readable, with a header naming known fields.
   const TableOptions& options = request.mapping.table;
   auto total = CheckStructure(request.path, options);
