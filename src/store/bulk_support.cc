@@ -42,9 +42,15 @@ std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, 
   if (count <= 0) return ids;
   ids.reserve(static_cast<size_t>(count));
   if (connection.backend() == Backend::kPostgres) {
-    auto query = connection.Prepare(
-        "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2::bigint)");
-    query->Bind(1, table).Bind(2, count);
+    std::string sequence;
+    {
+      auto name = connection.Prepare("SELECT pg_get_serial_sequence($1, 'id')");
+      name->Bind(1, table);
+      name->Step();
+      sequence = name->Text(0);
+    }
+    auto query = connection.Prepare("SELECT nextval($1::regclass) FROM generate_series(1, $2::bigint)");
+    query->Bind(1, sequence).Bind(2, count);
     while (query->Step()) ids.push_back(query->Int(0));
     return ids;
   }

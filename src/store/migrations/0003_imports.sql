@@ -23,7 +23,9 @@ CREATE TABLE imports (
 );
 CREATE INDEX imports_started ON imports (started_at);
 
--- Which import created a registrant or membership (provenance).
-ALTER TABLE individuals ADD COLUMN import_id BIGINT REFERENCES imports (id);
-ALTER TABLE registry_groups ADD COLUMN import_id BIGINT REFERENCES imports (id);
-ALTER TABLE group_memberships ADD COLUMN import_id BIGINT REFERENCES imports (id);
+-- Which import created a registrant or membership (provenance). No foreign
+-- key: imports are never deleted, and a check per imported row would cost a
+-- fifth of a bulk load on PostgreSQL.
+ALTER TABLE individuals ADD COLUMN import_id BIGINT;
+ALTER TABLE registry_groups ADD COLUMN import_id BIGINT;
+ALTER TABLE group_memberships ADD COLUMN import_id BIGINT;
