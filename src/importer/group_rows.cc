@@ -31,6 +31,7 @@ class GroupRows final : public RowProcessor {
   std::vector<std::vector<std::string>> required() const override { return {{"external_id"}}; }
 
   void Process(std::vector<ImportRow>& rows) override {
+    batch_seen_.clear();  // earlier batches are found in the database
     std::vector<Candidate> candidates;
     candidates.reserve(rows.size());
     for (auto& row : rows) candidates.push_back(Parse(row));
@@ -38,16 +39,19 @@ class GroupRows final : public RowProcessor {
     for (const auto& c : candidates) {
       if (!c.row->failed()) keys.push_back(*c.group.external_id);
     }
-    auto existing = store::LookupIds(
-        db_, "SELECT external_id, id FROM registry_groups WHERE external_id", keys);
+    auto existing = store::LookupKeys(
+        db_, "SELECT external_id, id, import_id FROM registry_groups WHERE external_id", keys);
     std::vector<Candidate*> creates;
     for (auto& c : candidates) {
       if (c.row->failed()) continue;
       auto it = existing.find(*c.group.external_id);
       if (it == existing.end()) {
         creates.push_back(&c);
+      } else if (it->second.tag == import_id_) {
+        c.row->Fail("external_id: external ID " + *c.group.external_id +
+                    " is repeated in this file (an earlier row has it)");
       } else {
-        Update(c, it->second);
+        Update(c, it->second.id);
       }
     }
     Create(creates);
@@ -75,7 +79,7 @@ class GroupRows final : public RowProcessor {
       check.Fail("external_id", "is required (memberships name groups by it)");
     } else {
       check.Text("external_id", *g.external_id, 100, true);
-      auto [it, inserted] = seen_.emplace(*g.external_id, row.number);
+      auto [it, inserted] = batch_seen_.emplace(*g.external_id, row.number);
       if (!inserted) {
         check.Fail("external_id", "external ID " + *g.external_id +
                                       " is repeated in this file (first at row " +
@@ -205,7 +209,7 @@ class GroupRows final : public RowProcessor {
   std::vector<registry::CustomField> custom_;
   std::vector<std::string> kinds_;
   std::vector<std::string> fields_;
-  std::unordered_map<std::string, int64_t> seen_;
+  std::unordered_map<std::string, int64_t> batch_seen_;
 };
 
 }  // namespace

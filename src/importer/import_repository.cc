@@ -129,11 +129,11 @@ std::vector<CurrentMembership> ImportRepository::CurrentMemberships(
   if (group_ids.empty()) return found;
   auto read = [&](store::Statement& q) {
     while (q.Step()) {
-      found.push_back({q.Int(0), q.Int(1), q.Int(2), std::string(q.Text(3))});
+      found.push_back({q.Int(0), q.Int(1), q.Int(2), std::string(q.Text(3)), q.OptionalInt(4)});
     }
   };
   constexpr const char* kCurrent =
-      "SELECT id, group_id, individual_id, role FROM group_memberships "
+      "SELECT id, group_id, individual_id, role, import_id FROM group_memberships "
       "WHERE end_date IS NULL AND group_id ";
   if (db_.backend() == store::Backend::kPostgres) {
     std::string array = "{";

@@ -16,6 +16,7 @@ struct CurrentMembership {
   int64_t group_id;
   int64_t individual_id;
   std::string role;
+  std::optional<int64_t> import_id;
 };
 
 class ImportRepository {

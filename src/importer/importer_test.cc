@@ -225,6 +225,24 @@ TEST_P(ImporterTest, EachBadRowRuleRefusesTheRowWithItsReasonAndKeepsTheRest) {
   EXPECT_EQ(again->counts.created, 1);
 }
 
+TEST_P(ImporterTest, RepeatsAcrossBatchesAreCaughtWithoutRememberingTheFile) {
+  // Rows of an earlier batch are found in the database, not in memory.
+  std::string content = "external_id,given_name,national_id\n";
+  for (int i = 0; i < kImportBatchRows + 10; ++i) {
+    content += "R" + std::to_string(i) + ",Person," + std::to_string(30000000 + i) + "\n";
+  }
+  content += "R1,Again,39999999\n";     // external ID of row 3, in an earlier batch
+  content += "R99999,Copy,30000000\n";  // national ID of row 2
+  auto record = Import(ImportKind::kIndividuals, Write("long.csv", content));
+  ASSERT_TRUE(record.ok()) << record.error().ToString();
+  EXPECT_EQ(record->counts.created, kImportBatchRows + 10);
+  EXPECT_EQ(record->counts.failed, 2);
+  std::string report = Report(record->id);
+  EXPECT_NE(report.find("external ID R1 is repeated in this file"), std::string::npos) << report;
+  EXPECT_NE(report.find("national ID 30000000 is repeated in this file"), std::string::npos)
+      << report;
+}
+
 TEST_P(ImporterTest, ReimportMatchesByExternalOrNationalIdAndRecordsChanges) {
   std::string first = Write("people.csv",
                             "external_id,given_name,family_name,national_id,phone\n"

@@ -65,6 +65,11 @@ class IndividualRows final : public RowProcessor {
   }
 
   void Process(std::vector<ImportRow>& rows) override {
+    // Repeats within this batch are caught here; repeats of a row of an
+    // earlier batch are found in the database (created by this import), so
+    // memory stays the same whatever the file size.
+    batch_external_.clear();
+    batch_national_.clear();
     std::vector<Candidate> candidates;
     candidates.reserve(rows.size());
     for (auto& row : rows) candidates.push_back(Parse(row));
@@ -75,10 +80,12 @@ class IndividualRows final : public RowProcessor {
       if (c.person.external_id) external_ids.push_back(*c.person.external_id);
       if (auto nid = c.person.national_id()) national_ids.push_back(*nid);
     }
-    auto by_external = store::LookupIds(
-        db_, "SELECT external_id, id FROM individuals WHERE external_id", external_ids);
-    auto by_national = store::LookupIds(
-        db_, "SELECT number, individual_id FROM id_documents WHERE type = 'national_id' AND number",
+    auto by_external = store::LookupKeys(
+        db_, "SELECT external_id, id, import_id FROM individuals WHERE external_id", external_ids);
+    auto by_national = store::LookupKeys(
+        db_,
+        "SELECT d.number, d.individual_id, i.import_id FROM id_documents d "
+        "JOIN individuals i ON i.id = d.individual_id WHERE d.type = 'national_id' AND d.number",
         national_ids);
 
     std::vector<Candidate*> creates;
@@ -86,11 +93,24 @@ class IndividualRows final : public RowProcessor {
       if (c.row->failed()) continue;
       std::optional<int64_t> external_match, national_match;
       if (c.person.external_id) {
-        if (auto it = by_external.find(*c.person.external_id); it != by_external.end())
-          external_match = it->second;
+        if (auto it = by_external.find(*c.person.external_id); it != by_external.end()) {
+          if (it->second.tag == import_id_) {
+            c.row->Fail("external_id: external ID " + *c.person.external_id +
+                        " is repeated in this file (an earlier row has it)");
+            continue;
+          }
+          external_match = it->second.id;
+        }
       }
       if (auto nid = c.person.national_id()) {
-        if (auto it = by_national.find(*nid); it != by_national.end()) national_match = it->second;
+        if (auto it = by_national.find(*nid); it != by_national.end()) {
+          if (it->second.tag == import_id_) {
+            c.row->Fail("national_id: national ID " + *nid +
+                        " is repeated in this file (an earlier row has it)");
+            continue;
+          }
+          national_match = it->second.id;
+        }
       }
       if (external_match && national_match && *external_match != *national_match) {
         c.row->Fail("national ID " + *c.person.national_id() + " is already held by " +
@@ -188,7 +208,7 @@ class IndividualRows final : public RowProcessor {
     registry::CheckIndividualFields(p, today_, errors, /*whole_record=*/false);
     (void)registry::ValidateCustomValues(custom_, p.custom, false, errors);
     if (p.external_id) {
-      auto [it, inserted] = seen_external_.emplace(*p.external_id, row.number);
+      auto [it, inserted] = batch_external_.emplace(*p.external_id, row.number);
       if (!inserted) {
         errors.push_back({"external_id", "external ID " + *p.external_id +
                                              " is repeated in this file (first at row " +
@@ -196,7 +216,7 @@ class IndividualRows final : public RowProcessor {
       }
     }
     if (auto nid = p.national_id()) {
-      auto [it, inserted] = seen_national_.emplace(*nid, row.number);
+      auto [it, inserted] = batch_national_.emplace(*nid, row.number);
       if (!inserted) {
         errors.push_back({"national_id", "national ID " + *nid +
                                              " is repeated in this file (first at row " +
@@ -359,8 +379,8 @@ class IndividualRows final : public RowProcessor {
   std::vector<registry::CustomField> custom_;
   std::vector<std::string> fields_;
   Date today_;
-  std::unordered_map<std::string, int64_t> seen_external_;
-  std::unordered_map<std::string, int64_t> seen_national_;
+  std::unordered_map<std::string, int64_t> batch_external_;  // key -> row number
+  std::unordered_map<std::string, int64_t> batch_national_;
 };
 
 }  // namespace

@@ -36,6 +36,10 @@ class MembershipRows final : public RowProcessor {
   }
 
   void Process(std::vector<ImportRow>& rows) override {
+    // Repeats within the batch are caught here, those of earlier batches in
+    // the database (memberships this import created): memory stays bounded.
+    batch_pairs_.clear();
+    batch_heads_.clear();
     std::vector<Candidate> candidates;
     candidates.reserve(rows.size());
     std::vector<std::string> group_keys, person_keys;
@@ -64,11 +68,11 @@ class MembershipRows final : public RowProcessor {
       group_ids.insert(g->second);
     }
     // What the registry already holds for these groups.
-    std::map<std::pair<int64_t, int64_t>, std::string> current;  // (group, person) -> role
-    std::unordered_map<int64_t, int64_t> heads;                  // group -> person
+    std::map<std::pair<int64_t, int64_t>, CurrentMembership> current;  // (group, person)
+    std::unordered_map<int64_t, int64_t> heads;                        // group -> person
     for (const auto& m :
          ImportRepository(db_).CurrentMemberships({group_ids.begin(), group_ids.end()})) {
-      current[{m.group_id, m.individual_id}] = m.role;
+      current[{m.group_id, m.individual_id}] = m;
       if (m.role == registry::kHeadRole) heads[m.group_id] = m.individual_id;
     }
 
@@ -77,15 +81,18 @@ class MembershipRows final : public RowProcessor {
       if (c.row->failed()) continue;
       auto key = std::make_pair(c.membership.group_id, c.membership.individual_id);
       if (auto it = current.find(key); it != current.end()) {
-        if (it->second == c.membership.role) {
+        if (it->second.import_id == import_id_) {
+          c.row->Fail("individual_external_id: " + c.person_key + " is already listed in " +
+                      c.group_key + " by an earlier row of this file");
+        } else if (it->second.role == c.membership.role) {
           c.row->outcome = ImportRow::Outcome::kUnchanged;
         } else {
           c.row->Fail("role: " + c.person_key + " is already a member of " + c.group_key + " as " +
-                      it->second + " (end that membership to change the role)");
+                      it->second.role + " (end that membership to change the role)");
         }
         continue;
       }
-      if (auto [it, inserted] = seen_pairs_.emplace(key, c.row->number); !inserted) {
+      if (auto [it, inserted] = batch_pairs_.emplace(key, c.row->number); !inserted) {
         c.row->Fail("individual_external_id: " + c.person_key + " is already listed in " +
                     c.group_key + " at row " + std::to_string(it->second));
         continue;
@@ -96,7 +103,7 @@ class MembershipRows final : public RowProcessor {
                       RegistrantId{RegistrantKind::kIndividual, head->second}.ToString() + ")");
           continue;
         }
-        if (auto [it, inserted] = file_heads_.emplace(c.membership.group_id, c.row->number);
+        if (auto [it, inserted] = batch_heads_.emplace(c.membership.group_id, c.row->number);
             !inserted) {
           c.row->Fail("role: group " + c.group_key + " already has a head at row " +
                       std::to_string(it->second));
@@ -191,8 +198,8 @@ class MembershipRows final : public RowProcessor {
   int64_t import_id_;
   Actor actor_;
   std::set<std::string> roles_;
-  std::map<std::pair<int64_t, int64_t>, int64_t> seen_pairs_;
-  std::unordered_map<int64_t, int64_t> file_heads_;
+  std::map<std::pair<int64_t, int64_t>, int64_t> batch_pairs_;  // -> row number
+  std::unordered_map<int64_t, int64_t> batch_heads_;
 };
 
 }  // namespace

@@ -37,6 +37,30 @@ std::unordered_map<std::string, int64_t> LookupIds(Connection& connection,
   return found;
 }
 
+std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
+                                                     std::string_view select_prefix,
+                                                     const std::vector<std::string>& keys) {
+  std::unordered_map<std::string, KeyMatch> found;
+  if (keys.empty()) return found;
+  auto read = [&](Statement& query) {
+    while (query.Step())
+      found.emplace(std::string(query.Text(0)), KeyMatch{query.Int(1), query.OptionalInt(2)});
+  };
+  if (connection.backend() == Backend::kPostgres) {
+    auto query = connection.Prepare(std::string(select_prefix) + " = ANY($1::text[])");
+    query->Bind(1, PostgresTextArray(keys));
+    read(*query);
+    return found;
+  }
+  auto query = connection.Prepare(std::string(select_prefix) + " = $1");
+  for (const auto& key : keys) {
+    query->Reset();
+    query->Bind(1, key);
+    read(*query);
+  }
+  return found;
+}
+
 std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count) {
   std::vector<int64_t> ids;
   if (count <= 0) return ids;
@@ -49,7 +73,8 @@ std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, 
       name->Step();
       sequence = name->Text(0);
     }
-    auto query = connection.Prepare("SELECT nextval($1::regclass) FROM generate_series(1, $2::bigint)");
+    auto query =
+        connection.Prepare("SELECT nextval($1::regclass) FROM generate_series(1, $2::bigint)");
     query->Bind(1, sequence).Bind(2, count);
     while (query->Step()) ids.push_back(query->Int(0));
     return ids;

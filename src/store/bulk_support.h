@@ -3,6 +3,7 @@
 // rows can be linked to each other before they are written.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,6 +21,16 @@ namespace spmis::store {
 std::unordered_map<std::string, int64_t> LookupIds(Connection& connection,
                                                    std::string_view select_prefix,
                                                    const std::vector<std::string>& keys);
+
+// Like LookupIds, for a select of (key, id, tag): the tag is a third column
+// the caller needs (which import created the row, say), NULL allowed.
+struct KeyMatch {
+  int64_t id = 0;
+  std::optional<int64_t> tag;
+};
+std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
+                                                     std::string_view select_prefix,
+                                                     const std::vector<std::string>& keys);
 
 // Ids for `count` new rows of `table` (whose key column is `id`), never used
 // before and never handed out again. Call inside the write transaction.
