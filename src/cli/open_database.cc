@@ -6,7 +6,8 @@
 
 namespace spmis::cli {
 
-std::unique_ptr<store::Database> OpenMigratedDatabase(const std::string& flag_value) {
+std::unique_ptr<store::Database> OpenMigratedDatabase(const std::string& flag_value,
+                                                      int* applied_count) {
   std::string location = store::Database::ResolveLocation(flag_value);
   try {
     auto database = store::Database::Open(location);
@@ -16,6 +17,7 @@ std::unique_ptr<store::Database> OpenMigratedDatabase(const std::string& flag_va
       std::cerr << "error: " << applied.error().ToString() << "\n";
       return nullptr;
     }
+    if (applied_count) *applied_count = *applied;
     return database;
   } catch (const store::DatabaseError& error) {
     std::cerr << "error: " << error.what() << "\n";

@@ -9,7 +9,9 @@
 
 namespace spmis::cli {
 
-// Nullptr after printing the reason to stderr.
-std::unique_ptr<store::Database> OpenMigratedDatabase(const std::string& flag_value);
+// Nullptr after printing the reason to stderr. `applied`, when given,
+// receives how many migrations were applied.
+std::unique_ptr<store::Database> OpenMigratedDatabase(const std::string& flag_value,
+                                                      int* applied = nullptr);
 
 }  // namespace spmis::cli

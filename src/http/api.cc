@@ -33,4 +33,15 @@ bool ParseLimit(const Request& request, int& limit, std::vector<FieldError>& err
   return true;
 }
 
+int64_t ParseNewestFirstCursor(const Request& request, std::vector<FieldError>& errors) {
+  auto cursor = request.Query("cursor");
+  if (!cursor) return INT64_MAX;
+  auto position = DecodeCursor(*cursor);
+  if (!position || position->sort_field != "id:desc") {
+    errors.push_back({"cursor", "is not a cursor of this listing"});
+    return INT64_MAX;
+  }
+  return position->id;
+}
+
 }  // namespace spmis::http

@@ -4,6 +4,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "core/page.h"
 #include "core/result.h"
 #include "http/router.h"
 
@@ -20,5 +21,17 @@ void AddImportRoutes(Router& router);
 Response JsonResponse(int status, const boost::json::value& body);
 // Parses "limit" (default 50, 1..1000) into `limit`; false after adding an error.
 bool ParseLimit(const Request& request, int& limit, std::vector<FieldError>& errors);
+
+// Newest-first listings page by id: the "cursor" parameter gives the id to
+// continue below (INT64_MAX on the first page).
+int64_t ParseNewestFirstCursor(const Request& request, std::vector<FieldError>& errors);
+// Trims the extra row fetched to know whether another page follows, and
+// returns that page's cursor.
+template <typename T>
+std::optional<std::string> NewestFirstNext(std::vector<T>& items, int limit) {
+  if (static_cast<int>(items.size()) <= limit) return std::nullopt;
+  items.pop_back();
+  return EncodeCursor({"id:desc", "", items.back().id});
+}
 
 }  // namespace spmis::http

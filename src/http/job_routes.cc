@@ -34,23 +34,11 @@ Response ListJobs(const Request& request, RequestContext& context) {
     if (!state)
       errors.push_back({"state", "must be queued, running, succeeded, failed or cancelled"});
   }
-  int64_t before = INT64_MAX;
-  if (auto cursor = request.Query("cursor")) {
-    auto position = DecodeCursor(*cursor);
-    if (!position || position->sort_field != "id:desc") {
-      errors.push_back({"cursor", "is not a cursor of this listing"});
-    } else {
-      before = position->id;
-    }
-  }
+  int64_t before = ParseNewestFirstCursor(request, errors);
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
   jobs::JobRepository repository(context.db());
   auto items = repository.List(limit + 1, before, state);
-  std::optional<std::string> next;
-  if (static_cast<int>(items.size()) > limit) {
-    items.pop_back();
-    next = EncodeCursor({"id:desc", "", items.back().id});
-  }
+  auto next = NewestFirstNext(items, limit);
   return JsonResponse(200, PageToJson(items, next, repository.Count(state)));
 }
 

@@ -183,22 +183,9 @@ class GroupRows final : public RowProcessor {
       }
       groups->Finish();
     }
-    {
-      std::string provenance = "import " + std::to_string(import_id_);
-      auto history = db_.BulkInsert(
-          "registrant_history",
-          {"registrant_kind", "registrant_id", "action", "new_value", "actor", "changed_at"});
-      for (auto* c : valid) {
-        history->Add("group");
-        history->Add(c->group.id);
-        history->Add("created");
-        history->Add(provenance);
-        history->Add(actor_.name);
-        history->Add(now_text);
-        history->EndRow();
-      }
-      history->Finish();
-    }
+    std::vector<int64_t> created;
+    for (auto* c : valid) created.push_back(c->group.id);
+    WriteCreatedHistory(db_, RegistrantKind::kGroup, created, import_id_, actor_, now_text);
     for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
   }
 

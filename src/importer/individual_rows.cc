@@ -301,7 +301,6 @@ class IndividualRows final : public RowProcessor {
     auto ids = store::ReserveIds(db_, "individuals", static_cast<int64_t>(valid.size()));
     Timestamp now = Timestamp::Now();
     const std::string now_text = now.ToString();
-    std::string provenance = "import " + std::to_string(import_id_);
     {
       auto people = db_.BulkInsert(
           "individuals",
@@ -354,21 +353,9 @@ class IndividualRows final : public RowProcessor {
       }
       documents->Finish();
     }
-    {
-      auto history = db_.BulkInsert(
-          "registrant_history",
-          {"registrant_kind", "registrant_id", "action", "new_value", "actor", "changed_at"});
-      for (auto* c : valid) {
-        history->Add("individual");
-        history->Add(c->person.id);
-        history->Add("created");
-        history->Add(provenance);
-        history->Add(actor_.name);
-        history->Add(now_text);
-        history->EndRow();
-      }
-      history->Finish();
-    }
+    std::vector<int64_t> created;
+    for (auto* c : valid) created.push_back(c->person.id);
+    WriteCreatedHistory(db_, RegistrantKind::kIndividual, created, import_id_, actor_, now_text);
     for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
   }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/actor.h"
+#include "core/registrant_id.h"
 #include "importer/import_kind.h"
 #include "store/database.h"
 
@@ -46,6 +47,12 @@ class RowProcessor {
   virtual std::vector<std::vector<std::string>> required() const = 0;
   virtual void Process(std::vector<ImportRow>& rows) = 0;
 };
+
+// Appends one "created" history entry per new registrant, in bulk, naming
+// the import that created them.
+void WriteCreatedHistory(store::Connection& connection, RegistrantKind kind,
+                         const std::vector<int64_t>& ids, int64_t import_id, const Actor& actor,
+                         const std::string& when);
 
 std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
                                                int64_t import_id, const Actor& actor);

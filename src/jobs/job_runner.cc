@@ -135,34 +135,29 @@ void JobRunner::Register(JobKind kind) {
 
 bool JobRunner::Knows(std::string_view kind) const { return kinds_.find(kind) != kinds_.end(); }
 
-Result<Job> JobRunner::Submit(const std::string& kind, const std::string& parameters,
-                              const Actor& actor) {
+Result<Job> JobRunner::Enqueue(const std::string& kind, const std::string& parameters,
+                               const Actor& actor) {
   if (!Knows(kind)) return Error::Invalid("unknown job kind '" + kind + "'");
   Job job;
   job.kind = kind;
   job.parameters = parameters.empty() ? "{}" : parameters;
   job.created_by = actor.name;
   job.created_at = Timestamp::Now();
-  {
-    auto connection = database_.Acquire();
-    JobRepository(*connection).Insert(job);
-  }
+  auto connection = database_.Acquire();
+  JobRepository(*connection).Insert(job);
+  return job;
+}
+
+Result<Job> JobRunner::Submit(const std::string& kind, const std::string& parameters,
+                              const Actor& actor) {
+  SPMIS_ASSIGN_OR_RETURN(Job job, Enqueue(kind, parameters, actor));
   Notify();
   return job;
 }
 
 Result<Job> JobRunner::RunNow(const std::string& kind, const std::string& parameters,
                               const Actor& actor, std::function<void(const Job&)> on_progress) {
-  if (!Knows(kind)) return Error::Invalid("unknown job kind '" + kind + "'");
-  Job job;
-  job.kind = kind;
-  job.parameters = parameters.empty() ? "{}" : parameters;
-  job.created_by = actor.name;
-  job.created_at = Timestamp::Now();
-  {
-    auto connection = database_.Acquire();
-    JobRepository(*connection).Insert(job);
-  }
+  SPMIS_ASSIGN_OR_RETURN(Job job, Enqueue(kind, parameters, actor));
   return Execute(job.id, std::move(on_progress));
 }
 

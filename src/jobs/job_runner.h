@@ -97,6 +97,7 @@ class JobRunner {
   static const std::string& WorkerName();
 
  private:
+  Result<Job> Enqueue(const std::string& kind, const std::string& parameters, const Actor& actor);
   Result<Job> Execute(int64_t id, std::function<void(const Job&)> on_progress);
   void WorkerLoop();
 
