@@ -20,7 +20,8 @@ class AreaRows final : public RowProcessor {
   const std::vector<std::string>& fields() const override { return kFields; }
   std::vector<std::vector<std::string>> required() const override { return {{"code"}, {"name"}}; }
 
-  void Process(std::vector<ImportRow>& rows) override {
+  void Write(RowBatch& batch) override {
+    auto& rows = batch.rows;
     registry::AreaRepository repository(db_);
     registry::AreaService service(db_);
     for (auto& row : rows) {

@@ -21,14 +21,15 @@ std::optional<bool> ParseBoolCell(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<int64_t> AreaCodes::Find(const std::string& code) {
-  auto it = cache_.find(code);
-  if (it != cache_.end()) return it->second;
-  auto area = registry::AreaRepository(db_).FindByCode(code);
-  std::optional<int64_t> id;
-  if (area) id = area->id;
-  cache_.emplace(code, id);
-  return id;
+AreaCodes::AreaCodes(store::Connection& connection) {
+  for (auto& [code, id] : registry::AreaRepository(connection).AllCodes())
+    ids_.emplace(std::move(code), id);
+}
+
+std::optional<int64_t> AreaCodes::Find(const std::string& code) const {
+  auto it = ids_.find(code);
+  if (it == ids_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace spmis::importer

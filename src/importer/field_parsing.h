@@ -17,15 +17,15 @@ std::optional<registry::Sex> ParseSexCell(std::string_view text);
 // true/false, yes/no, y/n, 1/0, any case.
 std::optional<bool> ParseBoolCell(std::string_view text);
 
-// Area code -> id, asked of the database once per code.
+// Area code -> id, for every area, read once: areas are few (thousands), and
+// looking them up then needs no database (so it can run on any thread).
 class AreaCodes {
  public:
-  explicit AreaCodes(store::Connection& connection) : db_(connection) {}
-  std::optional<int64_t> Find(const std::string& code);
+  explicit AreaCodes(store::Connection& connection);
+  std::optional<int64_t> Find(const std::string& code) const;
 
  private:
-  store::Connection& db_;
-  std::unordered_map<std::string, std::optional<int64_t>> cache_;
+  std::unordered_map<std::string, int64_t> ids_;
 };
 
 }  // namespace spmis::importer

@@ -30,11 +30,16 @@ class GroupRows final : public RowProcessor {
   const std::vector<std::string>& fields() const override { return fields_; }
   std::vector<std::vector<std::string>> required() const override { return {{"external_id"}}; }
 
-  void Process(std::vector<ImportRow>& rows) override {
+  void Prepare(RowBatch& batch) override {
     batch_seen_.clear();  // earlier batches are found in the database
-    std::vector<Candidate> candidates;
-    candidates.reserve(rows.size());
-    for (auto& row : rows) candidates.push_back(Parse(row));
+    auto candidates = std::make_shared<std::vector<Candidate>>();
+    candidates->reserve(batch.rows.size());
+    for (auto& row : batch.rows) candidates->push_back(Parse(row));
+    batch.prepared = candidates;
+  }
+
+  void Write(RowBatch& batch) override {
+    auto& candidates = *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
     std::vector<std::string> keys;
     for (const auto& c : candidates) {
       if (!c.row->failed()) keys.push_back(*c.group.external_id);

@@ -4,11 +4,15 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "importer/csv_writer.h"
 #include "importer/import_repository.h"
@@ -22,6 +26,54 @@ constexpr std::uintmax_t kMaxStoredReport = 64ull * 1024 * 1024;
 
 // Reads every row once: the file must be well-formed to the end before any
 // row is written. Returns the number of data rows.
+// Two batches in flight between the reader thread and the writer: enough to
+// keep both busy, little enough to bound memory.
+class BatchPipe {
+ public:
+  bool Push(RowBatch batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return stopped_ || ready_.size() < kCapacity; });
+    if (stopped_) return false;
+    ready_.push_back(std::move(batch));
+    changed_.notify_all();
+    return true;
+  }
+  // False when the reader is done (or failed) and nothing is left.
+  bool Pop(RowBatch& batch) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return closed_ || !ready_.empty(); });
+    if (ready_.empty()) return false;
+    batch = std::move(ready_.front());
+    ready_.pop_front();
+    changed_.notify_all();
+    return true;
+  }
+  void Close(std::optional<std::string> error) {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    error_ = std::move(error);
+    changed_.notify_all();
+  }
+  void Stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+  std::optional<std::string> error() {
+    std::lock_guard lock(mutex_);
+    return error_;
+  }
+
+ private:
+  static constexpr size_t kCapacity = 2;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<RowBatch> ready_;
+  bool closed_ = false;
+  bool stopped_ = false;
+  std::optional<std::string> error_;
+};
+
 Result<int64_t> CheckStructure(const std::string& path, const TableOptions& options) {
   SPMIS_ASSIGN_OR_RETURN(auto reader, OpenTable(path, options));
   std::vector<std::string> cells;
@@ -120,9 +172,6 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   report_header.push_back("errors");
   report.Row(report_header);
 
-  std::vector<ImportRow> batch;
-  batch.reserve(kImportBatchRows);
-  bool more = true;
   // Batches are processed 5,000 rows at a time (bounded memory) but committed
   // together: on SQLite a commit writes every page it dirtied to the WAL, and
   // random-key index pages are dirtied again by every batch, so fewer commits
@@ -138,32 +187,56 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     transaction.reset();
     uncommitted = 0;
   };
-  try {
-    while (more) {
-      batch.clear();
-      while (batch.size() < static_cast<size_t>(kImportBatchRows)) {
-        ImportRow row;
-        auto next = (*reader)->Next(row.cells);
-        if (!next.ok())
-          return Error::Internal("the file changed while it was imported: " + next.error().message);
-        if (!*next) {
-          more = false;
-          break;
-        }
-        row.number = (*reader)->row_number();
-        row.columns = *columns;
-        for (size_t i = header.size(); i < row.cells.size(); ++i) {
-          if (!row.cells[i].empty()) {
-            row.Fail("the row has more cells than the header has columns");
-            break;
+
+  // The reader thread reads and prepares the next batches while this thread
+  // writes the current one: the two cores share the work.
+  BatchPipe pipe;
+  std::thread reader_thread([&] {
+    try {
+      while (true) {
+        RowBatch batch;
+        batch.rows.reserve(kImportBatchRows);
+        while (batch.rows.size() < static_cast<size_t>(kImportBatchRows)) {
+          ImportRow row;
+          auto next = (*reader)->Next(row.cells);
+          if (!next.ok())
+            throw std::runtime_error("the file changed while it was imported: " +
+                                     next.error().message);
+          if (!*next) break;
+          row.number = (*reader)->row_number();
+          row.columns = *columns;
+          for (size_t i = header.size(); i < row.cells.size(); ++i) {
+            if (!row.cells[i].empty()) {
+              row.Fail("the row has more cells than the header has columns");
+              break;
+            }
           }
+          batch.rows.push_back(std::move(row));
         }
-        batch.push_back(std::move(row));
+        if (batch.rows.empty()) break;
+        processor->Prepare(batch);
+        if (!pipe.Push(std::move(batch))) return;  // the writer stopped
       }
-      if (batch.empty()) break;
+      pipe.Close(std::nullopt);
+    } catch (const std::exception& e) {
+      pipe.Close(std::string(e.what()));
+    }
+  });
+  struct JoinOnExit {
+    BatchPipe& pipe;
+    std::thread& thread;
+    ~JoinOnExit() {
+      pipe.Stop();
+      thread.join();
+    }
+  } join_on_exit{pipe, reader_thread};
+
+  try {
+    RowBatch batch;
+    while (pipe.Pop(batch)) {
       if (!transaction) transaction.emplace(*connection);
-      processor->Process(batch);
-      for (auto& row : batch) {
+      processor->Write(batch);
+      for (auto& row : batch.rows) {
         ++record.counts.read;
         switch (row.outcome) {
           case ImportRow::Outcome::kCreated:
@@ -188,8 +261,8 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
           }
         }
       }
-      uncommitted += static_cast<int64_t>(batch.size());
-      if (uncommitted >= commit_every || !more) commit();
+      uncommitted += static_cast<int64_t>(batch.rows.size());
+      if (uncommitted >= commit_every) commit();
       if (progress) {
         progress->SetDone(record.counts.read);
         if (progress->CancelRequested()) {
@@ -200,6 +273,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
         }
       }
     }
+    if (auto error = pipe.error()) throw std::runtime_error(*error);
     commit();
   } catch (const std::exception& e) {
     transaction.reset();  // rolls back the batches not yet committed

@@ -64,16 +64,20 @@ class IndividualRows final : public RowProcessor {
     return {{"given_name", "family_name"}};
   }
 
-  void Process(std::vector<ImportRow>& rows) override {
+  void Prepare(RowBatch& batch) override {
     // Repeats within this batch are caught here; repeats of a row of an
     // earlier batch are found in the database (created by this import), so
     // memory stays the same whatever the file size.
     batch_external_.clear();
     batch_national_.clear();
-    std::vector<Candidate> candidates;
-    candidates.reserve(rows.size());
-    for (auto& row : rows) candidates.push_back(Parse(row));
+    auto candidates = std::make_shared<std::vector<Candidate>>();
+    candidates->reserve(batch.rows.size());
+    for (auto& row : batch.rows) candidates->push_back(Parse(row));
+    batch.prepared = candidates;
+  }
 
+  void Write(RowBatch& batch) override {
+    auto& candidates = *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
     std::vector<std::string> external_ids, national_ids;
     for (const auto& c : candidates) {
       if (c.row->failed()) continue;

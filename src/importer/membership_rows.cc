@@ -35,19 +35,24 @@ class MembershipRows final : public RowProcessor {
     return {{"group_external_id"}, {"individual_external_id"}, {"role"}};
   }
 
-  void Process(std::vector<ImportRow>& rows) override {
-    // Repeats within the batch are caught here, those of earlier batches in
+  void Prepare(RowBatch& batch) override {
+    // Repeats within the batch are caught in Write, those of earlier batches in
     // the database (memberships this import created): memory stays bounded.
+    auto candidates = std::make_shared<std::vector<Candidate>>();
+    candidates->reserve(batch.rows.size());
+    for (auto& row : batch.rows) candidates->push_back(Parse(row));
+    batch.prepared = candidates;
+  }
+
+  void Write(RowBatch& batch) override {
+    auto& candidates = *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
     batch_pairs_.clear();
     batch_heads_.clear();
-    std::vector<Candidate> candidates;
-    candidates.reserve(rows.size());
     std::vector<std::string> group_keys, person_keys;
-    for (auto& row : rows) {
-      candidates.push_back(Parse(row));
-      if (row.failed()) continue;
-      group_keys.push_back(candidates.back().group_key);
-      person_keys.push_back(candidates.back().person_key);
+    for (const auto& c : candidates) {
+      if (c.row->failed()) continue;
+      group_keys.push_back(c.group_key);
+      person_keys.push_back(c.person_key);
     }
     auto groups = store::LookupIds(
         db_, "SELECT external_id, id FROM registry_groups WHERE external_id", group_keys);

@@ -38,6 +38,12 @@ struct ImportRow {
   bool failed() const { return outcome == Outcome::kFailed; }
 };
 
+// A batch of rows on its way through the importer's two stages.
+struct RowBatch {
+  std::vector<ImportRow> rows;
+  std::shared_ptr<void> prepared;  // what Prepare made of the rows, for Write
+};
+
 class RowProcessor {
  public:
   virtual ~RowProcessor() = default;
@@ -45,7 +51,12 @@ class RowProcessor {
   virtual const std::vector<std::string>& fields() const = 0;
   // Groups of fields of which at least one must have a column.
   virtual std::vector<std::vector<std::string>> required() const = 0;
-  virtual void Process(std::vector<ImportRow>& rows) = 0;
+  // Stage 1: the checks of each row's own fields. Touches no database, so the
+  // importer runs it on its reader thread while the previous batch is written.
+  // Batches are prepared and written in file order, one preparer at a time.
+  virtual void Prepare(RowBatch& batch) { (void)batch; }
+  // Stage 2, in the importer's transaction: match against the registry and write.
+  virtual void Write(RowBatch& batch) = 0;
 };
 
 // Appends one "created" history entry per new registrant, in bulk, naming

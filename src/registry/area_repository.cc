@@ -81,6 +81,13 @@ int64_t AreaRepository::Count(std::optional<int64_t> parent_id) {
   return query->Int(0);
 }
 
+std::vector<std::pair<std::string, int64_t>> AreaRepository::AllCodes() {
+  auto query = db_.Prepare("SELECT code, id FROM areas");
+  std::vector<std::pair<std::string, int64_t>> codes;
+  while (query->Step()) codes.emplace_back(std::string(query->Text(0)), query->Int(1));
+  return codes;
+}
+
 void AreaRepository::Rename(int64_t id, const std::string& name, Timestamp at) {
   auto update = db_.Prepare("UPDATE areas SET name = $1, updated_at = $2 WHERE id = $3");
   update->Bind(1, name).Bind(2, at).Bind(3, id).Execute();

@@ -22,6 +22,8 @@ class AreaRepository {
   std::vector<Area> List(std::optional<int64_t> parent_id, int limit, int64_t after_id);
   int64_t Count(std::optional<int64_t> parent_id);
   void Rename(int64_t id, const std::string& name, Timestamp at);
+  // (code, id) of every area.
+  std::vector<std::pair<std::string, int64_t>> AllCodes();
 
  private:
   std::optional<Area> FindWhere(const char* sql,
