@@ -16,6 +16,7 @@ int DemoLoad(const DemoLoadCommand& options) {
   if (!database) return kExitFailed;
   jobs::JobRunner runner(*database);
   demo::RegisterDemoJobs(runner);
+  runner.RecoverInterrupted(std::chrono::seconds(60));
   bool show_progress = isatty(STDERR_FILENO) != 0;
   auto job = runner.RunNow(demo::kDemoLoadJob,
                            demo::DemoLoadParameters({options.households, options.seed}),

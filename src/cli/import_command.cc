@@ -51,6 +51,7 @@ int Import(const ImportCommand& options) {
   if (!database) return kExitFailed;
   jobs::JobRunner runner(*database);
   importer::RegisterImportJobs(runner);
+  runner.RecoverInterrupted(std::chrono::seconds(60));
   bool show_progress = isatty(STDERR_FILENO) != 0;
   auto job = runner.RunNow(
       importer::kImportJob, importer::ImportJobParameters(request, mapping_json, false),

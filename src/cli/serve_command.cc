@@ -6,7 +6,9 @@
 #include "demo/demo_loader.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "importer/import_repository.h"
 #include "importer/importer.h"
+#include "store/index_suspension.h"
 
 namespace spmis::cli {
 
@@ -19,6 +21,13 @@ int Serve(const ServeOptions& options) {
   try {
     int recovered = runner.RecoverInterrupted(std::chrono::seconds(60));
     if (recovered > 0) std::cerr << "recovered " << recovered << " interrupted job(s)\n";
+    // Indexes an interrupted import left suspended are rebuilt when no import runs.
+    auto connection = database->Acquire();
+    if (!importer::ImportRepository(*connection).OtherImportRunning(std::nullopt)) {
+      if (int restored = store::RestoreSuspendedIndexes(*connection); restored > 0) {
+        std::cerr << "rebuilt " << restored << " index(es) an interrupted import had suspended\n";
+      }
+    }
   } catch (const store::DatabaseError& error) {
     std::cerr << "error: cannot recover jobs: " << error.what() << "\n";
     return kExitFailed;

@@ -27,6 +27,11 @@ class GroupRows final : public RowProcessor {
     for (const auto& kind : configuration.GroupKinds()) kinds_.push_back(kind.code);
   }
 
+  std::vector<std::string> suspendable_indexes() const override {
+    return {"registry_groups_area", "registrant_history_registrant"};
+  }
+  std::string table() const override { return "registry_groups"; }
+
   const std::vector<std::string>& fields() const override { return fields_; }
   std::vector<std::vector<std::string>> required() const override { return {{"external_id"}}; }
 

@@ -123,6 +123,20 @@ std::optional<std::string> ImportRepository::ErrorReport(int64_t id) {
   return query->OptionalText(0);
 }
 
+bool ImportRepository::OtherImportRunning(std::optional<int64_t> own_job) {
+  auto query = db_.Prepare(
+      "SELECT COUNT(*) FROM jobs WHERE kind = 'import' AND state = 'running' AND id <> $1");
+  query->Bind(1, own_job.value_or(0));
+  query->Step();
+  return query->Int(0) > 0;
+}
+
+int64_t ImportRepository::CountRows(const std::string& table) {
+  auto query = db_.Prepare("SELECT COUNT(*) FROM " + table);
+  query->Step();
+  return query->Int(0);
+}
+
 std::vector<CurrentMembership> ImportRepository::CurrentMemberships(
     const std::vector<int64_t>& group_ids) {
   std::vector<CurrentMembership> found;

@@ -31,6 +31,10 @@ class ImportRepository {
   int64_t Count();
   std::optional<std::string> ErrorReport(int64_t id);
 
+  // Whether an import job other than `own_job` is running.
+  bool OtherImportRunning(std::optional<int64_t> own_job);
+  int64_t CountRows(const std::string& table);
+
   // The current memberships of these groups.
   std::vector<CurrentMembership> CurrentMemberships(const std::vector<int64_t>& group_ids);
 

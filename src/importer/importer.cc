@@ -18,6 +18,7 @@
 #include "importer/import_repository.h"
 #include "importer/row_processor.h"
 #include "importer/table_reader.h"
+#include "store/index_suspension.h"
 
 namespace spmis::importer {
 namespace {
@@ -163,6 +164,29 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   }
   if (progress) progress->SetTotal(*total);
 
+  // A large load into a small table rebuilds its secondary indexes once at the
+  // end instead of maintaining them row by row. Indexes left suspended by an
+  // import that crashed are rebuilt first (unless another import is running).
+  bool suspended = false;
+  if (!ImportRepository(*connection).OtherImportRunning(record.job_id)) {
+    store::RestoreSuspendedIndexes(*connection);
+    auto indexes = processor->suspendable_indexes();
+    if (!indexes.empty() && *total >= request.suspend_indexes_from_rows &&
+        *total >= ImportRepository(*connection).CountRows(processor->table())) {
+      store::Transaction suspend(*connection);
+      store::SuspendIndexes(*connection, indexes);
+      suspend.Commit();
+      suspended = true;
+    }
+  }
+  auto restore_indexes = [&] {
+    if (suspended) {
+      auto fresh = database.Acquire();
+      store::RestoreSuspendedIndexes(*fresh);
+      suspended = false;
+    }
+  };
+
   // 2. Rows in batches, each batch one transaction.
   std::string report_path =
       request.error_report_path.empty() ? TempReportPath() : request.error_report_path;
@@ -277,6 +301,11 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     commit();
   } catch (const std::exception& e) {
     transaction.reset();  // rolls back the batches not yet committed
+    try {
+      restore_indexes();
+    } catch (const std::exception&) {
+      // Left recorded: the next import or server start rebuilds them.
+    }
     record.state = ImportState::kFailed;
     record.message = std::string("stopped by an error after ") +
                      std::to_string(record.counts.read) +
@@ -288,6 +317,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     throw;
   }
   (void)report.Close();
+  restore_indexes();
 
   // 3. The record: counts and the report, for download.
   std::optional<std::string> stored_report;

@@ -22,6 +22,9 @@ inline constexpr const char* kImportJob = "import";
 inline constexpr int kImportBatchRows = 5000;
 inline constexpr int64_t kSqliteCommitRows = 250000;
 inline constexpr int64_t kPostgresCommitRows = 50000;
+// Secondary indexes are suspended for imports of at least this many rows
+// into a table holding no more rows than the file.
+inline constexpr int64_t kSuspendIndexesFromRows = 100000;
 
 struct ImportRequest {
   ImportKind kind = ImportKind::kIndividuals;
@@ -29,6 +32,7 @@ struct ImportRequest {
   std::string file_name;  // as its owner named it, for the history
   ColumnMapping mapping;
   std::string error_report_path;  // also write the report here ("" = database only)
+  int64_t suspend_indexes_from_rows = kSuspendIndexesFromRows;
 };
 
 // The import record, finished: completed (with counts; some rows may have

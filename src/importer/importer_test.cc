@@ -243,6 +243,37 @@ TEST_P(ImporterTest, RepeatsAcrossBatchesAreCaughtWithoutRememberingTheFile) {
       << report;
 }
 
+TEST_P(ImporterTest, ALargeLoadSuspendsSecondaryIndexesAndRebuildsThem) {
+  std::string content = "external_id,given_name,family_name,birth_date\n";
+  for (int i = 0; i < 50; ++i) {
+    content += "L" + std::to_string(i) + ",Given,Family" + std::to_string(i % 7) + ",1990-01-0" +
+               std::to_string(1 + i % 9) + "\n";
+  }
+  ImportRequest request;
+  request.kind = ImportKind::kIndividuals;
+  request.path = Write("large.csv", content);
+  request.suspend_indexes_from_rows = 10;  // "large" for this test
+  auto record = RunImport(db(), request, actor_, nullptr);
+  ASSERT_TRUE(record.ok()) << record.error().ToString();
+  EXPECT_EQ(record->counts.created, 50);
+  EXPECT_EQ(Count("suspended_indexes"), 0);
+  // The rebuilt indexes serve the listing as before.
+  registry::IndividualQuery query;
+  query.sort = registry::IndividualSort::kFamilyName;
+  query.born_from = Date::Parse("1990-01-05");
+  auto page = registry::IndividualService(conn()).List(query);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 26);  // days 5 to 9 of a 9-day cycle over 50 rows: 5 * 5 + 1
+  EXPECT_EQ(page->items.front().family_name, "Family0");
+  auto has_index = conn().Prepare(
+      conn().backend() == store::Backend::kSqlite
+          ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'individuals_%'"
+          : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname "
+            "LIKE 'individuals_%'");
+  has_index->Step();
+  EXPECT_GE(has_index->Int(0), 4);
+}
+
 TEST_P(ImporterTest, ReimportMatchesByExternalOrNationalIdAndRecordsChanges) {
   std::string first = Write("people.csv",
                             "external_id,given_name,family_name,national_id,phone\n"

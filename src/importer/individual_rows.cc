@@ -59,6 +59,12 @@ class IndividualRows final : public RowProcessor {
     today_ = Date::Today();
   }
 
+  std::vector<std::string> suspendable_indexes() const override {
+    return {"individuals_family_name", "individuals_birth_date", "individuals_area",
+            "individuals_created_at", "registrant_history_registrant"};
+  }
+  std::string table() const override { return "individuals"; }
+
   const std::vector<std::string>& fields() const override { return fields_; }
   std::vector<std::vector<std::string>> required() const override {
     return {{"given_name", "family_name"}};

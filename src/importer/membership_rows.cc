@@ -30,6 +30,11 @@ class MembershipRows final : public RowProcessor {
       roles_.insert(role.code);
   }
 
+  std::vector<std::string> suspendable_indexes() const override {
+    return {"group_memberships_individual", "registrant_history_registrant"};
+  }
+  std::string table() const override { return "group_memberships"; }
+
   const std::vector<std::string>& fields() const override { return kFields; }
   std::vector<std::vector<std::string>> required() const override {
     return {{"group_external_id"}, {"individual_external_id"}, {"role"}};

@@ -51,6 +51,11 @@ class RowProcessor {
   virtual const std::vector<std::string>& fields() const = 0;
   // Groups of fields of which at least one must have a column.
   virtual std::vector<std::vector<std::string>> required() const = 0;
+  // Secondary indexes this kind of import never reads, which a large import
+  // may suspend (drop, then rebuild at the end), and the table whose size
+  // decides whether it is worth it.
+  virtual std::vector<std::string> suspendable_indexes() const { return {}; }
+  virtual std::string table() const { return {}; }
   // Stage 1: the checks of each row's own fields. Touches no database, so the
   // importer runs it on its reader thread while the previous batch is written.
   // Batches are prepared and written in file order, one preparer at a time.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/database.h"
+#include "store/index_suspension.h"
 #include "store/migrations.h"
 #include "testing/test_database.h"
 
@@ -137,6 +138,34 @@ TEST_P(StoreTest, SameStatementCanRunNested) {
   ASSERT_TRUE(inner->Step());
   EXPECT_EQ(outer->Text(0), "head");
   EXPECT_EQ(inner->Text(0), "child");
+}
+
+TEST_P(StoreTest, SuspendedIndexesComeBackEvenAfterACrash) {
+  auto connection = db().Acquire();
+  auto index_exists = [&](const char* name) {
+    auto q = connection->Prepare(
+        connection->backend() == Backend::kSqlite
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $1"
+            : "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = "
+              "$1");
+    q->Bind(1, name);
+    q->Step();
+    return q->Int(0) == 1;
+  };
+  {
+    Transaction tx(*connection);
+    SuspendIndexes(*connection,
+                   {"individuals_family_name", "individuals_birth_date", "no_such_index"});
+    tx.Commit();
+  }
+  EXPECT_FALSE(index_exists("individuals_family_name"));
+  EXPECT_FALSE(index_exists("individuals_birth_date"));
+  // The process "crashed" here: a later start rebuilds what is recorded.
+  auto other = db().Acquire();
+  EXPECT_EQ(RestoreSuspendedIndexes(*other), 2);
+  EXPECT_TRUE(index_exists("individuals_family_name"));
+  EXPECT_TRUE(index_exists("individuals_birth_date"));
+  EXPECT_EQ(RestoreSuspendedIndexes(*other), 0);
 }
 
 TEST(DatabaseOpenTest, ReportsAnUnreachableServerClearly) {
