@@ -63,8 +63,7 @@ class AreaRows final : public RowProcessor {
       }
       auto created = service.Create(area, actor_);
       if (!created.ok()) {
-        if (created.error().fields.empty()) row.Fail(created.error().message);
-        for (const auto& f : created.error().fields) row.Fail(f.field + ": " + f.message);
+        row.Fail(created.error());
         continue;
       }
       row.outcome = ImportRow::Outcome::kCreated;

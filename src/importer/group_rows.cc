@@ -151,8 +151,7 @@ class GroupRows final : public RowProcessor {
     int64_t version = merged.version;
     auto updated = service.Update(merged, version, actor_);
     if (!updated.ok()) {
-      if (updated.error().fields.empty()) c.row->Fail(updated.error().message);
-      for (const auto& f : updated.error().fields) c.row->Fail(f.field + ": " + f.message);
+      c.row->Fail(updated.error());
       return;
     }
     c.row->outcome =

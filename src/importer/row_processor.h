@@ -14,6 +14,7 @@
 
 #include "core/actor.h"
 #include "core/registrant_id.h"
+#include "core/result.h"
 #include "importer/import_kind.h"
 #include "store/database.h"
 
@@ -34,6 +35,11 @@ struct ImportRow {
   void Fail(std::string reason) {
     errors.push_back(std::move(reason));
     outcome = Outcome::kFailed;
+  }
+  // A service's refusal: one reason per field it names, else its message.
+  void Fail(const Error& error) {
+    if (error.fields.empty()) Fail(error.message);
+    for (const auto& f : error.fields) Fail(f.field + ": " + f.message);
   }
   bool failed() const { return outcome == Outcome::kFailed; }
 };
