@@ -21,6 +21,21 @@ std::optional<bool> ParseBoolCell(std::string_view text) {
   return std::nullopt;
 }
 
+void ParseCustomCells(const std::vector<registry::CustomField>& fields,
+                      const std::function<std::optional<std::string>(size_t)>& cell,
+                      registry::CustomValues& values, std::vector<FieldError>& errors) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    auto text = cell(i);
+    if (!text) continue;
+    auto parsed = registry::ParseCustomValue(fields[i], *text);
+    if (parsed.ok()) {
+      values[fields[i].name] = *parsed;
+    } else {
+      errors.push_back({fields[i].name, parsed.error().message});
+    }
+  }
+}
+
 AreaCodes::AreaCodes(store::Connection& connection) {
   for (auto& [code, id] : registry::AreaRepository(connection).AllCodes())
     ids_.emplace(std::move(code), id);

@@ -2,11 +2,15 @@
 // for sexes and yes/no answers, and area codes resolved with a cache.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
+#include "core/result.h"
+#include "registry/custom_field.h"
 #include "registry/individual.h"
 #include "store/database.h"
 
@@ -16,6 +20,13 @@ namespace spmis::importer {
 std::optional<registry::Sex> ParseSexCell(std::string_view text);
 // true/false, yes/no, y/n, 1/0, any case.
 std::optional<bool> ParseBoolCell(std::string_view text);
+
+// Reads the custom-field cells of a row: `cell(i)` is the cell of field i of
+// `fields` (nullopt when empty or absent). Parsed values go to `values`,
+// refusals to `errors` under the field's name.
+void ParseCustomCells(const std::vector<registry::CustomField>& fields,
+                      const std::function<std::optional<std::string>(size_t)>& cell,
+                      registry::CustomValues& values, std::vector<FieldError>& errors);
 
 // Area code -> id, for every area, read once: areas are few (thousands), and
 // looking them up then needs no database (so it can run on any thread).

@@ -37,14 +37,11 @@ class GroupRows final : public RowProcessor {
 
   void Prepare(RowBatch& batch) override {
     batch_seen_.clear();  // earlier batches are found in the database
-    auto candidates = std::make_shared<std::vector<Candidate>>();
-    candidates->reserve(batch.rows.size());
-    for (auto& row : batch.rows) candidates->push_back(Parse(row));
-    batch.prepared = candidates;
+    PrepareCandidates<Candidate>(batch, [this](ImportRow& row) { return Parse(row); });
   }
 
   void Write(RowBatch& batch) override {
-    auto& candidates = *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
+    auto& candidates = PreparedCandidates<Candidate>(batch);
     std::vector<std::string> keys;
     for (const auto& c : candidates) {
       if (!c.row->failed()) keys.push_back(*c.group.external_id);
@@ -117,16 +114,9 @@ class GroupRows final : public RowProcessor {
         check.Fail("status", "'" + *status + "' is not active or inactive");
       }
     }
-    for (size_t i = 0; i < custom_.size(); ++i) {
-      auto text = value(static_cast<int>(kCoreFieldCount + i));
-      if (!text) continue;
-      auto parsed = registry::ParseCustomValue(custom_[i], *text);
-      if (parsed.ok()) {
-        g.custom[custom_[i].name] = *parsed;
-      } else {
-        check.Fail(custom_[i].name, parsed.error().message);
-      }
-    }
+    ParseCustomCells(
+        custom_, [&](size_t i) { return value(static_cast<int>(kCoreFieldCount + i)); }, g.custom,
+        errors);
     for (const auto& e : errors) row.Fail(e.field + ": " + e.message);
     return c;
   }

@@ -76,14 +76,11 @@ class IndividualRows final : public RowProcessor {
     // memory stays the same whatever the file size.
     batch_external_.clear();
     batch_national_.clear();
-    auto candidates = std::make_shared<std::vector<Candidate>>();
-    candidates->reserve(batch.rows.size());
-    for (auto& row : batch.rows) candidates->push_back(Parse(row));
-    batch.prepared = candidates;
+    PrepareCandidates<Candidate>(batch, [this](ImportRow& row) { return Parse(row); });
   }
 
   void Write(RowBatch& batch) override {
-    auto& candidates = *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
+    auto& candidates = PreparedCandidates<Candidate>(batch);
     std::vector<std::string> external_ids, national_ids;
     for (const auto& c : candidates) {
       if (c.row->failed()) continue;
@@ -205,16 +202,9 @@ class IndividualRows final : public RowProcessor {
         errors.push_back({"status", "'" + *status + "' is not active, inactive or deceased"});
       }
     }
-    for (size_t i = 0; i < custom_.size(); ++i) {
-      auto text = value(static_cast<int>(kCoreFieldCount + i));
-      if (!text) continue;
-      auto parsed = registry::ParseCustomValue(custom_[i], *text);
-      if (parsed.ok()) {
-        p.custom[custom_[i].name] = *parsed;
-      } else {
-        errors.push_back({custom_[i].name, parsed.error().message});
-      }
-    }
+    ParseCustomCells(
+        custom_, [&](size_t i) { return value(static_cast<int>(kCoreFieldCount + i)); }, p.custom,
+        errors);
     registry::CheckIndividualFields(p, today_, errors, /*whole_record=*/false);
     (void)registry::ValidateCustomValues(custom_, p.custom, false, errors);
     if (p.external_id) {

@@ -43,14 +43,11 @@ class MembershipRows final : public RowProcessor {
   void Prepare(RowBatch& batch) override {
     // Repeats within the batch are caught in Write, those of earlier batches in
     // the database (memberships this import created): memory stays bounded.
-    auto candidates = std::make_shared<std::vector<Candidate>>();
-    candidates->reserve(batch.rows.size());
-    for (auto& row : batch.rows) candidates->push_back(Parse(row));
-    batch.prepared = candidates;
+    PrepareCandidates<Candidate>(batch, [this](ImportRow& row) { return Parse(row); });
   }
 
   void Write(RowBatch& batch) override {
-    auto& candidates = *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
+    auto& candidates = PreparedCandidates<Candidate>(batch);
     batch_pairs_.clear();
     batch_heads_.clear();
     std::vector<std::string> group_keys, person_keys;

@@ -70,6 +70,20 @@ class RowProcessor {
   virtual void Write(RowBatch& batch) = 0;
 };
 
+// Prepare's usual shape: one candidate per row, made by `parse`, kept with
+// the batch for Write, which reads them back with PreparedCandidates.
+template <typename Candidate, typename Parse>
+void PrepareCandidates(RowBatch& batch, Parse parse) {
+  auto candidates = std::make_shared<std::vector<Candidate>>();
+  candidates->reserve(batch.rows.size());
+  for (auto& row : batch.rows) candidates->push_back(parse(row));
+  batch.prepared = std::move(candidates);
+}
+template <typename Candidate>
+std::vector<Candidate>& PreparedCandidates(RowBatch& batch) {
+  return *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
+}
+
 // Appends one "created" history entry per new registrant, in bulk, naming
 // the import that created them.
 void WriteCreatedHistory(store::Connection& connection, RegistrantKind kind,

@@ -17,34 +17,17 @@ std::string PostgresTextArray(const std::vector<std::string>& values) {
   return out;
 }
 
-std::unordered_map<std::string, int64_t> LookupIds(Connection& connection,
-                                                   std::string_view select_prefix,
-                                                   const std::vector<std::string>& keys) {
-  std::unordered_map<std::string, int64_t> found;
-  if (keys.empty()) return found;
-  if (connection.backend() == Backend::kPostgres) {
-    auto query = connection.Prepare(std::string(select_prefix) + " = ANY($1::text[])");
-    query->Bind(1, PostgresTextArray(keys));
-    while (query->Step()) found.emplace(std::string(query->Text(0)), query->Int(1));
-    return found;
-  }
-  auto query = connection.Prepare(std::string(select_prefix) + " = $1");
-  for (const auto& key : keys) {
-    query->Reset();
-    query->Bind(1, key);
-    while (query->Step()) found.emplace(std::string(query->Text(0)), query->Int(1));
-  }
-  return found;
-}
-
 std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
                                                      std::string_view select_prefix,
                                                      const std::vector<std::string>& keys) {
   std::unordered_map<std::string, KeyMatch> found;
   if (keys.empty()) return found;
   auto read = [&](Statement& query) {
-    while (query.Step())
-      found.emplace(std::string(query.Text(0)), KeyMatch{query.Int(1), query.OptionalInt(2)});
+    while (query.Step()) {  // (PostgreSQL knows its columns only once it ran)
+      bool tagged = query.ColumnCount() > 2;
+      found.emplace(std::string(query.Text(0)),
+                    KeyMatch{query.Int(1), tagged ? query.OptionalInt(2) : std::nullopt});
+    }
   };
   if (connection.backend() == Backend::kPostgres) {
     auto query = connection.Prepare(std::string(select_prefix) + " = ANY($1::text[])");
@@ -59,6 +42,14 @@ std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
     read(*query);
   }
   return found;
+}
+
+std::unordered_map<std::string, int64_t> LookupIds(Connection& connection,
+                                                   std::string_view select_prefix,
+                                                   const std::vector<std::string>& keys) {
+  std::unordered_map<std::string, int64_t> ids;
+  for (auto& [key, match] : LookupKeys(connection, select_prefix, keys)) ids.emplace(key, match.id);
+  return ids;
 }
 
 std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count) {

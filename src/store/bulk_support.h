@@ -23,7 +23,8 @@ std::unordered_map<std::string, int64_t> LookupIds(Connection& connection,
                                                    const std::vector<std::string>& keys);
 
 // Like LookupIds, for a select of (key, id, tag): the tag is a third column
-// the caller needs (which import created the row, say), NULL allowed.
+// the caller needs (which import created the row, say), NULL allowed; absent
+// (nullopt) when the select has two columns.
 struct KeyMatch {
   int64_t id = 0;
   std::optional<int64_t> tag;
