@@ -10,6 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcli11-dev
   libcsv-dev libzip-dev libexpat1-dev libsodium-dev libgoogle-perftools-dev libgmime-3.0-dev
+  libre2-dev libcctz-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   wrk curl bc time
