@@ -403,7 +403,7 @@ class Checker {
     if (matches == 0) {
       std::string shown = receiver ? args[0].ToString() + "." + function +
                                          ArgumentList({args.begin() + 1, args.end()})
-                                   : function + ArgumentList(args);
+                                   : ArgumentList(args);
       Fail(e, "no version of '" + DisplayName(function) + "' takes these arguments: " + shown);
     }
     if (matches == 1 && std::all_of(args.begin(), args.end(), IsConcrete)) {

@@ -2,41 +2,51 @@
 
 #include <algorithm>
 
+#include "cel/record_table.h"
+
 namespace spmis::cel {
 
 // One step of a planned program: a stack machine instruction.
 enum class Op : uint8_t {
   kEnd,
-  kConst,             // push constants[a]
-  kVar,               // push variables[a]
-  kLocal,             // push locals[a]
-  kStore,             // pop into locals[a]
-  kSelect,            // pop x; push x.names[a] (b: 1 for has())
-  kSelectSlot,        // pop x; push field slot c of record type p, else as kSelect
-  kCall,              // pop a args; push overload p (args)
-  kCallDynamic,       // pop a args; push the overload of names[b] fitting them (c: receiver)
-  kList,              // pop a values; push a list
-  kMap,               // pop 2a values; push a map
-  kAndTest,           // if top is false, jump a (it stays the result)
-  kAnd,               // pop 2; push their CEL conjunction
-  kOrTest,            // if top is true, jump a
-  kOr,                // pop 2; push their CEL disjunction
-  kNotStrictlyFalse,  // pop x; push x is not false
-  kCondJump,          // pop c; true: go on; false: jump a; else push error, jump b
-  kJump,              // jump a
-  kIterInit,          // pop a range into frame a; on error push it and jump b
-  kIterNext,          // frame a: next element into locals c (and d), or jump b
-  kLoopCond,          // pop c; false: jump a; not a bool: locals[b] = error, jump a
-  kQuantStep,         // pop p into frame a (c: 1 all, 0 exists); jump b when decided
-  kQuantResult,       // push frame a's all()/exists() result (c as above)
-  kCountStep,         // pop p: true counts in frame a; an error fails it and jumps b
-  kFilterStep,        // pop p: true collects locals[c] in frame a; an error jumps b
-  kSkipUnlessTrue,    // pop p: false jumps c (next element); an error fails, jumps b
-  kAppend,            // pop v: collect it in frame a; an error fails, jumps b
-  kCountResult,       // push frame a's count (or its error)
-  kExistsOneResult,   // push frame a's count == 1 (or its error)
-  kListResult,        // push frame a's collected list (or its error)
-  kTrace,             // record (a, top of stack) for explain
+  kConst,              // push constants[a]
+  kVar,                // push variables[a]
+  kLocal,              // push locals[a]
+  kStore,              // pop into locals[a]
+  kSelect,             // pop x; push x.names[a] (b: 1 for has())
+  kSelectSlot,         // pop x; push field slot c of record type p, else as kSelect
+  kLocalSelectSlot,    // push field slot c of locals[d] (record type p), else as kSelect
+  kCompare,            // pop 2; push comparison c (Comparison) of two d (OperandKind)
+  kCompareConst,       // pop x; push comparison c of x and constants[b], both d
+  kFieldCompareConst,  // push comparison c of field e of locals[d] (as kLocalSelectSlot)
+                       // and constants[b], both of kind c >> 8 & 0xff
+  kTightLoop,          // frame d: every element's kFieldCompareConst, counted or
+                       // quantified by c >> 16 (TightMode)
+  kCall,               // pop a args; push overload p (args)
+  kCallDynamic,        // pop a args; push the overload of names[b] fitting them (c: receiver)
+  kList,               // pop a values; push a list
+  kMap,                // pop 2a values; push a map
+  kAndTest,            // if top is false, jump a (it stays the result)
+  kAnd,                // pop 2; push their CEL conjunction
+  kOrTest,             // if top is true, jump a
+  kOr,                 // pop 2; push their CEL disjunction
+  kNotStrictlyFalse,   // pop x; push x is not false
+  kCondJump,           // pop c; true: go on; false: jump a; else push error, jump b
+  kJump,               // jump a
+  kIterInit,           // pop a range into frame a; on error push it and jump b
+  kIterNext,           // frame a: next element into locals c (and d), or jump b
+  kLoopCond,           // pop c; false: jump a; not a bool: locals[b] = error, jump a
+  // The loop body's last step jumps back to the loop's kIterNext, d.
+  kQuantStep,        // pop p into frame a (c: 1 all, 0 exists); jump b when decided
+  kQuantResult,      // push frame a's all()/exists() result (c as above)
+  kCountStep,        // pop p: true counts in frame a; an error fails it and jumps b
+  kFilterStep,       // pop p: true collects locals[c] in frame a; an error jumps b
+  kSkipUnlessTrue,   // pop p: false jumps c (next element); an error fails, jumps b
+  kAppend,           // pop v: collect it in frame a; an error fails, jumps b
+  kCountResult,      // push frame a's count (or its error)
+  kExistsOneResult,  // push frame a's count == 1 (or its error)
+  kListResult,       // push frame a's collected list (or its error)
+  kTrace,            // record (a, top of stack) for explain
 };
 
 struct Step {
@@ -46,11 +56,89 @@ struct Step {
   uint32_t c = 0;
   uint32_t d = 0;
   const void* p = nullptr;
+  uint32_t e = 0;
 };
 
 namespace {
 
 constexpr uint32_t kNoSlot = UINT32_MAX;
+
+enum Comparison : uint32_t { kLess, kLessEqual, kGreater, kGreaterEqual };
+enum class TightMode : uint32_t { kCount, kExists, kAll };
+enum OperandKind : uint32_t { kInts, kDoubles };
+
+// The comparisons the checker resolved to int or double operands, which the
+// evaluator runs inline.
+bool InlineComparison(const Overload& o, Comparison* comparison, OperandKind* kind) {
+  static const std::pair<std::string_view, Comparison> kPrefixes[] = {
+      {"less_equals_", kLessEqual},
+      {"less_", kLess},
+      {"greater_equals_", kGreaterEqual},
+      {"greater_", kGreater}};
+  for (auto [prefix, c] : kPrefixes) {
+    if (!o.id.starts_with(prefix)) continue;
+    std::string_view rest = std::string_view(o.id).substr(prefix.size());
+    if (rest == "int64") {
+      *kind = kInts;
+    } else if (rest == "double") {
+      *kind = kDoubles;
+    } else {
+      return false;
+    }
+    *comparison = c;
+    return true;
+  }
+  return false;
+}
+
+template <typename T>
+bool Holds(Comparison c, T a, T b) {
+  switch (c) {
+    case kLess:
+      return a < b;
+    case kLessEqual:
+      return a <= b;
+    case kGreater:
+      return a > b;
+    case kGreaterEqual:
+      return a >= b;
+  }
+  return false;
+}
+
+// out = a (comparison) b when both have the planned kind; the error otherwise.
+// out may be a itself.
+SPMIS_CEL_INLINE void CompareInto(Value& out, const Value& a, const Value& b, uint32_t comparison,
+                                  uint32_t kind) {
+  auto c = static_cast<Comparison>(comparison);
+  if (kind == kInts && a.is(ValueKind::kInt) && b.is(ValueKind::kInt)) {
+    out.SetBool(Holds(c, a.int_value(), b.int_value()));
+  } else if (kind == kDoubles && a.is(ValueKind::kDouble) && b.is(ValueKind::kDouble)) {
+    out.SetBool(Holds(c, a.double_value(), b.double_value()));
+  } else if (a.IsError()) {
+    out = Value(a);
+  } else if (b.IsError()) {
+    out = Value(b);
+  } else {
+    out = Value::Error("no such overload");
+  }
+}
+
+// out = field `slot` of x, a record whose type the checker knew: read a
+// RecordTable's column directly, ask any other record, or look the field up
+// by name. out may be x itself.
+void SelectKnownFieldSlow(Value& out, const Value& x, const RecordType* shape, uint32_t slot,
+                          std::string_view name);
+
+SPMIS_CEL_INLINE void SelectKnownField(Value& out, const Value& x, const RecordType* shape,
+                                       uint32_t slot, std::string_view name) {
+  if (x.is(ValueKind::kRecord) && x.record().table_shape() == shape) {
+    static_cast<const RecordTable&>(x.record())
+        .FieldInto(out, x.record_row(), static_cast<int>(slot));
+  } else {
+    SelectKnownFieldSlow(out, x, shape, slot, name);
+  }
+}
 
 Value NoOverload() { return Value::Error("no such overload"); }
 
@@ -77,6 +165,15 @@ Value SelectByName(const Value& x, std::string_view name, bool test_only) {
     default:
       return Value::Error("a " + std::string(KindTypeName(x.kind())) +
                           " value has no fields (looking for '." + std::string(name) + "')");
+  }
+}
+
+void SelectKnownFieldSlow(Value& out, const Value& x, const RecordType* shape, uint32_t slot,
+                          std::string_view name) {
+  if (x.is(ValueKind::kRecord) && &x.record().Type() == shape) {
+    out = x.record().Field(x.record_row(), static_cast<int>(slot));
+  } else {
+    out = SelectByName(x, name, false);
   }
 }
 
@@ -201,17 +298,26 @@ class Planner {
               qualified && LocalSlot(qualified->substr(0, qualified->find('.'))) != kNoSlot;
           if (!shadowed && EmitGlobal(e)) return;
         }
-        Emit(*e.operand);
         const Type* operand_type = TypeOf(*e.operand);
         if (!e.test_only && operand_type && operand_type->kind == TypeKind::kRecord) {
           const RecordDeclaration* record = env_.Record(operand_type->name);
           int slot = record ? record->shape->FieldSlot(e.name) : -1;
           if (slot >= 0) {
+            // m.age on a loop variable reads the local and the field in one step.
+            uint32_t local =
+                e.operand->kind == ExprKind::kIdent ? LocalSlot(e.operand->name) : kNoSlot;
+            if (local != kNoSlot && !trace_) {
+              Add({Op::kLocalSelectSlot, Name(e.name), 0, static_cast<uint32_t>(slot), local,
+                   record->shape.get()});
+              return;
+            }
+            Emit(*e.operand);
             Add({Op::kSelectSlot, Name(e.name), 0, static_cast<uint32_t>(slot), 0,
                  record->shape.get()});
             return;
           }
         }
+        Emit(*e.operand);
         Add({Op::kSelect, Name(e.name), e.test_only ? 1u : 0u});
         return;
       }
@@ -292,8 +398,30 @@ class Planner {
     }
     for (const ExprPtr& a : e.args) Emit(*a);
     const Overload* overload = checked_ ? checked_->overloads[static_cast<size_t>(e.id)] : nullptr;
+    Comparison comparison;
+    OperandKind operand_kind;
+    if (overload && InlineComparison(*overload, &comparison, &operand_kind)) {
+      // Comparing against a literal keeps the literal in the step.
+      const Expr& right = *e.args[1];
+      if (right.kind == ExprKind::kConstant && !trace_) {
+        steps_.pop_back();  // the literal's push
+        Step& left = steps_.back();
+        if (left.op == Op::kLocalSelectSlot) {
+          // m.age < 5: read the field and compare in one step.
+          left.op = Op::kFieldCompareConst;
+          left.e = left.c;
+          left.b = Constant(right.constant);
+          left.c = comparison | (operand_kind << 8);
+        } else {
+          Add({Op::kCompareConst, 0, Constant(right.constant), comparison, operand_kind});
+        }
+      } else {
+        Add({Op::kCompare, 0, 0, comparison, operand_kind});
+      }
+      return;
+    }
     if (overload) {
-      Add({Op::kCall, argc, 0, 0, 0, overload});
+      Add({Op::kCall, argc, Name(function), receiver ? 1u : 0u, 0, overload});
     } else {
       Add({Op::kCallDynamic, argc, Name(function), receiver ? 1u : 0u});
     }
@@ -346,24 +474,42 @@ class Planner {
     to_exit.push_back(loop);
     Op result_op = Op::kListResult;
     uint32_t result_c = 0;
+    // A predicate that is one comparison of a field of the loop variable with
+    // a literal (m.age < 5) runs as one step looping over the whole list.
+    bool tight = false;
+    auto tight_loop = [&](TightMode mode) {
+      if (trace_ || var2 != kNoSlot || steps_.size() != loop + 2) return false;
+      Step predicate = steps_.back();
+      if (predicate.op != Op::kFieldCompareConst || predicate.d != var) return false;
+      steps_.resize(loop);
+      to_exit.clear();  // the loop falls through to the result step
+      predicate.op = Op::kTightLoop;
+      predicate.d = frame;
+      predicate.c |= static_cast<uint32_t>(mode) << 16;
+      Add(predicate);
+      tight = true;
+      return true;
+    };
     switch (e.macro) {
       case MacroKind::kAll:
       case MacroKind::kExists: {
         result_c = e.macro == MacroKind::kAll ? 1 : 0;
         Emit(*e.loop_step->args[1]);  // @result && p, @result || p
-        to_exit.push_back(Add({Op::kQuantStep, frame, 0, result_c}));
+        if (!tight_loop(e.macro == MacroKind::kAll ? TightMode::kAll : TightMode::kExists)) {
+          to_exit.push_back(Add({Op::kQuantStep, frame, 0, result_c}));
+        }
         result_op = Op::kQuantResult;
         break;
       }
       case MacroKind::kExistsOne:
         Emit(*e.loop_step->args[0]);  // p ? @result + 1 : @result
-        to_exit.push_back(Add({Op::kCountStep, frame}));
+        if (!tight_loop(TightMode::kCount)) to_exit.push_back(Add({Op::kCountStep, frame}));
         result_op = Op::kExistsOneResult;
         break;
       case MacroKind::kFilter:
         Emit(*e.loop_step->args[0]);  // p ? @result + [x] : @result
         if (count_only) {
-          to_exit.push_back(Add({Op::kCountStep, frame}));
+          if (!tight_loop(TightMode::kCount)) to_exit.push_back(Add({Op::kCountStep, frame}));
           result_op = Op::kCountResult;
         } else {
           to_exit.push_back(Add({Op::kFilterStep, frame, 0, var}));
@@ -382,7 +528,7 @@ class Planner {
       case MacroKind::kNone:
         break;
     }
-    Add({Op::kJump, loop});
+    if (!tight) steps_.back().d = loop;  // the body's last step loops back itself
     scopes_.pop_back();
     if (var2 != kNoSlot) scopes_.pop_back();
     uint32_t exit = Here();
@@ -500,15 +646,61 @@ Value Program::Run(const std::vector<Step>& steps, std::span<const Value> variab
       case Op::kSelect:
         stack[sp - 1] = SelectByName(stack[sp - 1], names_[s.a], s.b != 0);
         break;
-      case Op::kSelectSlot: {
-        Value& x = stack[sp - 1];
-        if (x.is(ValueKind::kRecord) && &x.record().Type() == s.p) {
-          x = x.record().Field(x.record_row(), static_cast<int>(s.c));
-        } else {
-          x = SelectByName(x, names_[s.a], false);
+      case Op::kSelectSlot:
+        SelectKnownField(stack[sp - 1], stack[sp - 1], static_cast<const RecordType*>(s.p), s.c,
+                         names_[s.a]);
+        break;
+      case Op::kLocalSelectSlot:
+        SelectKnownField(stack[sp], locals[s.d], static_cast<const RecordType*>(s.p), s.c,
+                         names_[s.a]);
+        ++sp;
+        break;
+      case Op::kFieldCompareConst: {
+        Value& out = stack[sp++];
+        SelectKnownField(out, locals[s.d], static_cast<const RecordType*>(s.p), s.e, names_[s.a]);
+        CompareInto(out, out, constants_[s.b], s.c & 0xff, (s.c >> 8) & 0xff);
+        break;
+      }
+      case Op::kTightLoop: {
+        EvalContext::Frame& f = frames[s.d];
+        auto mode = static_cast<TightMode>(s.c >> 16);
+        const auto* shape = static_cast<const RecordType*>(s.p);
+        const Value& literal = constants_[s.b];
+        cost += f.size - f.index;
+        if (cost > cost_limit) return Value::Error("the rule exceeded its evaluation cost limit");
+        const RecordObject* rows = f.is_map ? nullptr : f.range.list().rows_of();
+        Value& element = stack[sp];
+        Value& p = stack[sp + 1];
+        for (; f.index < f.size; ++f.index) {
+          if (rows) {
+            element.SetRecord(rows, f.range.list_begin() + f.index);
+          } else {
+            element = f.is_map ? f.range.map().KeyAt(f.index) : f.range.list_at(f.index);
+          }
+          SelectKnownField(p, element, shape, s.e, names_[s.a]);
+          CompareInto(p, p, literal, s.c & 0xff, (s.c >> 8) & 0xff);
+          if (p.is(ValueKind::kBool)) {
+            bool b = p.bool_value();
+            if (mode == TightMode::kCount) {
+              f.count += b ? 1 : 0;
+            } else if (b == (mode == TightMode::kExists)) {
+              f.decided = true;
+              break;
+            }
+          } else {
+            fail_frame(f, std::move(p));
+            if (mode == TightMode::kCount) break;
+          }
         }
         break;
       }
+      case Op::kCompare:
+        --sp;
+        CompareInto(stack[sp - 1], stack[sp - 1], stack[sp], s.c, s.d);
+        break;
+      case Op::kCompareConst:
+        CompareInto(stack[sp - 1], stack[sp - 1], constants_[s.b], s.c, s.d);
+        break;
       case Op::kCall:
       case Op::kCallDynamic: {
         Value* args = stack + sp - s.a;
@@ -524,7 +716,9 @@ Value Program::Run(const std::vector<Step>& steps, std::span<const Value> variab
           result = *error;
         } else {
           const Overload* overload = static_cast<const Overload*>(s.p);
-          if (s.op == Op::kCallDynamic) {
+          // The checker's choice holds unless a value is not of its declared
+          // type (an unset field is null): then look again, by the values.
+          if (s.op == Op::kCallDynamic || !overload->MatchesValues(args)) {
             overload = functions_->Dispatch(names_[s.b], s.c != 0, args, s.a);
           }
           if (overload) {
@@ -647,6 +841,8 @@ Value Program::Run(const std::vector<Step>& steps, std::span<const Value> variab
         } else if (s.d != kNoSlot) {
           locals[s.c] = Value::Int(i);
           locals[s.d] = f.range.list_at(i);
+        } else if (const RecordObject* rows = f.range.list().rows_of()) {
+          locals[s.c].SetRecord(rows, f.range.list_begin() + i);
         } else {
           locals[s.c] = f.range.list_at(i);
         }
@@ -663,16 +859,14 @@ Value Program::Run(const std::vector<Step>& steps, std::span<const Value> variab
         EvalContext::Frame& f = frames[s.a];
         Value p = std::move(stack[--sp]);
         bool decisive = s.c == 0;  // exists: true decides; all: false decides
+        pc = s.d;
         if (p.is(ValueKind::kBool)) {
           if (p.bool_value() == decisive) {
             f.decided = true;
             pc = s.b;
           }
         } else {
-          if (!f.failed) {
-            f.failed = true;
-            f.error = p.IsError() ? std::move(p) : NoOverload();
-          }
+          fail_frame(f, std::move(p));
         }
         break;
       }
@@ -691,6 +885,7 @@ Value Program::Run(const std::vector<Step>& steps, std::span<const Value> variab
       case Op::kCountStep: {
         EvalContext::Frame& f = frames[s.a];
         Value& p = stack[--sp];
+        pc = s.d;
         if (p.IsTrue()) {
           ++f.count;
         } else if (!p.IsFalse()) {
@@ -702,6 +897,7 @@ Value Program::Run(const std::vector<Step>& steps, std::span<const Value> variab
       case Op::kFilterStep: {
         EvalContext::Frame& f = frames[s.a];
         Value& p = stack[--sp];
+        pc = s.d;
         if (p.IsTrue()) {
           f.items.push_back(locals[s.c]);
         } else if (!p.IsFalse()) {
@@ -729,6 +925,7 @@ Value Program::Run(const std::vector<Step>& steps, std::span<const Value> variab
           pc = s.b;
         } else {
           f.items.push_back(std::move(v));
+          pc = s.d;
         }
         break;
       }

@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#define SPMIS_CEL_INLINE __attribute__((always_inline)) inline
+
 namespace spmis::cel {
 
 enum class ValueKind : uint8_t {
@@ -50,9 +52,18 @@ class HeapObject {
 };
 
 // A list, seen by a Value as the elements [begin, begin + count).
+class RecordObject;
+
 class ListObject : public HeapObject {
  public:
   virtual Value Get(uint32_t index) const = 0;  // index already offset by begin
+
+  // Non-null when element i is row i of this record table: the evaluator then
+  // makes the element itself, without a virtual call per element.
+  const RecordObject* rows_of() const { return rows_of_; }
+
+ protected:
+  const RecordObject* rows_of_ = nullptr;
 };
 
 // A map with keys of type bool, int, uint or string. Lookups treat numeric keys
@@ -80,6 +91,12 @@ class RecordObject : public HeapObject {
   virtual Value Field(uint32_t row, int slot) const = 0;
   // Whether the field is set, for has(); defaults to "the slot exists".
   virtual bool HasField(uint32_t row, int slot) const;
+
+  // Non-null for a RecordTable: the evaluator then reads its columns directly.
+  const RecordType* table_shape() const { return table_shape_; }
+
+ protected:
+  const RecordType* table_shape_ = nullptr;
 };
 
 // An evaluation error carried as a value (CEL's errors are values until the end).
@@ -102,6 +119,66 @@ struct SecondsNanos {
 class Value {
  public:
   Value() : kind_(ValueKind::kNull) { data_.i = 0; }
+
+  // Copies and moves of scalars and borrowed values are plain copies; only
+  // owned values touch their owner's reference count. Always inlined, so that
+  // a value made and stored by the evaluator stays in registers.
+  SPMIS_CEL_INLINE Value(const Value& other) : kind_(other.kind_), data_(other.data_) {
+    if (other.owner_) owner_ = other.owner_;
+  }
+  SPMIS_CEL_INLINE Value(Value&& other) noexcept : kind_(other.kind_), data_(other.data_) {
+    if (other.owner_) owner_ = std::move(other.owner_);
+  }
+  SPMIS_CEL_INLINE Value& operator=(const Value& other) {
+    kind_ = other.kind_;
+    data_ = other.data_;
+    if (owner_ || other.owner_) owner_ = other.owner_;
+    return *this;
+  }
+  SPMIS_CEL_INLINE Value& operator=(Value&& other) noexcept {
+    kind_ = other.kind_;
+    data_ = other.data_;
+    if (owner_ || other.owner_) owner_ = std::move(other.owner_);
+    return *this;
+  }
+  ~Value() = default;
+
+  // In-place assignment of a scalar or a borrowed view: what the evaluator's
+  // hot steps use, so that no temporary Value goes through memory.
+  SPMIS_CEL_INLINE void SetBool(bool b) {
+    Reset(ValueKind::kBool);
+    data_.i = b ? 1 : 0;
+  }
+  SPMIS_CEL_INLINE void SetInt(int64_t i) {
+    Reset(ValueKind::kInt);
+    data_.i = i;
+  }
+  SPMIS_CEL_INLINE void SetDouble(double d) {
+    Reset(ValueKind::kDouble);
+    data_.d = d;
+  }
+  SPMIS_CEL_INLINE void SetRecord(const RecordObject* records, uint32_t row) {
+    Reset(ValueKind::kRecord);
+    data_.ref.ptr = records;
+    data_.ref.a = row;
+    data_.ref.b = 0;
+  }
+  SPMIS_CEL_INLINE void SetBorrowedList(const ListObject* list, uint32_t begin, uint32_t count) {
+    Reset(ValueKind::kList);
+    data_.ref.ptr = list;
+    data_.ref.a = begin;
+    data_.ref.b = count;
+  }
+  SPMIS_CEL_INLINE void SetBorrowedString(std::string_view text) {
+    Reset(ValueKind::kString);
+    data_.ref.ptr = text.data();
+    data_.ref.a = static_cast<uint32_t>(text.size());
+    data_.ref.b = 0;
+  }
+  SPMIS_CEL_INLINE void SetNull() {
+    Reset(ValueKind::kNull);
+    data_.i = 0;
+  }
 
   static Value Null() { return Value(); }
   static Value Bool(bool b) {
@@ -167,6 +244,8 @@ class Value {
   // Lists.
   uint32_t list_size() const { return data_.ref.b; }
   Value list_at(uint32_t i) const;
+  const ListObject& list() const { return *static_cast<const ListObject*>(data_.ref.ptr); }
+  uint32_t list_begin() const { return data_.ref.a; }
   // Maps.
   const MapObject& map() const { return *static_cast<const MapObject*>(data_.ref.ptr); }
   // Records.
@@ -181,6 +260,10 @@ class Value {
 
  private:
   explicit Value(ValueKind kind) : kind_(kind) { data_.i = 0; }
+  SPMIS_CEL_INLINE void Reset(ValueKind kind) {
+    if (owner_) owner_.reset();
+    kind_ = kind;
+  }
 
   ValueKind kind_;
   union {
