@@ -5,6 +5,7 @@
 //   build/bench/cel_bench [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <memory>
 
 #include "cel/program.h"
@@ -16,11 +17,13 @@ using namespace spmis::cel;
 
 constexpr uint32_t kHouseholds = 1'000'000;
 
-// The peers' generator (mulberry32, seed 42), so the shapes match.
+// The peers' generator (mulberry32, seed 42), so the shapes match. Its state
+// is a JavaScript number: a double that keeps growing (and, past 2^53, rounds).
 struct Mulberry32 {
-  uint32_t state = 42;
+  double state = 42;
   uint32_t Next(uint32_t k) {
-    uint32_t t = (state += 0x6d2b79f5u);
+    state += 0x6d2b79f5;
+    auto t = static_cast<uint32_t>(std::fmod(state, 4294967296.0));
     t = (t ^ (t >> 15)) * (t | 1u);
     t ^= t + (t ^ (t >> 7)) * (t | 61u);
     return ((t ^ (t >> 14)) % k);

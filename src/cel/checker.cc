@@ -452,6 +452,8 @@ class Checker {
     // The accumulator starts as an empty list or map: the step knows its element type.
     if ((accu.kind == TypeKind::kList || accu.kind == TypeKind::kMap) && step.kind == accu.kind) {
       scopes_.back().second = step;
+    } else {
+      scopes_.back().second = Join(accu, step);
     }
     Type result = Visit(*e.result);
     scopes_.pop_back();

@@ -2,9 +2,16 @@
 
 #include <re2/re2.h>
 
+#include <chrono>
+
 namespace spmis::cel {
 
-EvalContext::EvalContext() = default;
+EvalContext::EvalContext() {
+  // Today (UTC) unless the caller says otherwise.
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(now).count();
+  as_of = SecondsNanos{seconds - seconds % 86400, 0};
+}
 EvalContext::~EvalContext() = default;
 
 const re2::RE2* EvalContext::Regex(std::string_view pattern, std::string* error) {

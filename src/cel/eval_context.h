@@ -26,7 +26,7 @@ class EvalContext {
   EvalContext(const EvalContext&) = delete;
   EvalContext& operator=(const EvalContext&) = delete;
 
-  // The day rules are evaluated as of, as seconds since the epoch at 00:00 UTC.
+  // The day rules are evaluated as of (00:00 UTC); today unless set.
   SecondsNanos as_of{};
   // Iterations and calls an evaluation may spend before it is stopped.
   int64_t cost_limit = 10'000'000;

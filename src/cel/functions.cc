@@ -60,6 +60,7 @@ const FunctionRegistry& FunctionRegistry::Standard() {
     RegisterTimeFunctions(r);
     RegisterStringFunctions(r);
     RegisterMathFunctions(r);
+    RegisterRuleFunctions(r);
     return &r;
   }();
   return *registry;

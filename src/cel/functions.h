@@ -60,5 +60,6 @@ void RegisterCoreFunctions(FunctionRegistry& registry);
 void RegisterTimeFunctions(FunctionRegistry& registry);
 void RegisterStringFunctions(FunctionRegistry& registry);
 void RegisterMathFunctions(FunctionRegistry& registry);
+void RegisterRuleFunctions(FunctionRegistry& registry);
 
 }  // namespace spmis::cel

@@ -607,6 +607,18 @@ class Parser {
                            Constant(Value::Int(0), offset), Constant(Value::Bool(true), offset),
                            std::move(step), Accu(offset));
     }
+    if (openspp && name == "sum" && (n == 1 || n == 2)) {
+      // members.sum(m.income) or members.sum(m.income, m.age >= 18), m implied.
+      std::string implied = ImpliedLoopVariable(*target);
+      if (implied.empty()) {
+        Fail(offset, "sum() works on members, groups, enrollments or entitlements");
+      }
+      ExprPtr step = CallOf("@sum_add", offset, Accu(offset), std::move(args[0]));
+      if (n == 2) step = CallOf("_?_:_", offset, std::move(args[1]), std::move(step), Accu(offset));
+      return Comprehension(offset, MacroKind::kNone, std::move(target), implied, "",
+                           Constant(Value::Int(0), offset), Constant(Value::Bool(true), offset),
+                           std::move(step), Accu(offset));
+    }
     return nullptr;
   }
 

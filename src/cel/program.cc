@@ -1,6 +1,7 @@
 #include "cel/program.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "cel/record_table.h"
 
@@ -106,7 +107,24 @@ bool Holds(Comparison c, T a, T b) {
   return false;
 }
 
-// out = a (comparison) b when both have the planned kind; the error otherwise.
+// Values not of the planned kinds (a null field, a sum that became a double):
+// compare as CEL does, or give the error.
+void CompareSlow(Value& out, const Value& a, const Value& b, Comparison c) {
+  if (a.IsError()) {
+    out = Value(a);
+  } else if (b.IsError()) {
+    out = Value(b);
+  } else if (auto order = Compare(a, b)) {
+    out.SetBool(Holds(c, *order, 0));
+  } else if ((a.is(ValueKind::kDouble) && std::isnan(a.double_value())) ||
+             (b.is(ValueKind::kDouble) && std::isnan(b.double_value()))) {
+    out.SetBool(false);  // NaN is neither less nor greater than anything
+  } else {
+    out = Value::Error("no such overload");
+  }
+}
+
+// out = a (comparison) b, inline when both have the planned kind.
 // out may be a itself.
 SPMIS_CEL_INLINE void CompareInto(Value& out, const Value& a, const Value& b, uint32_t comparison,
                                   uint32_t kind) {
@@ -115,12 +133,8 @@ SPMIS_CEL_INLINE void CompareInto(Value& out, const Value& a, const Value& b, ui
     out.SetBool(Holds(c, a.int_value(), b.int_value()));
   } else if (kind == kDoubles && a.is(ValueKind::kDouble) && b.is(ValueKind::kDouble)) {
     out.SetBool(Holds(c, a.double_value(), b.double_value()));
-  } else if (a.IsError()) {
-    out = Value(a);
-  } else if (b.IsError()) {
-    out = Value(b);
   } else {
-    out = Value::Error("no such overload");
+    CompareSlow(out, a, b, c);
   }
 }
 

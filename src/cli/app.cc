@@ -101,6 +101,32 @@ int Main(int argc, char** argv) {
   jobs_cmd->add_option("--limit", jobs.limit, "how many (default 20)")->check(CLI::Range(1, 1000));
   jobs_cmd->callback([&] { exit_code = ListJobs(jobs); });
 
+  auto* cel_cmd = app.add_subcommand("cel", "Check or evaluate a rule in CEL (docs/CEL.md)");
+  cel_cmd->require_subcommand(1);
+  CelCommand cel_check;
+  auto* check_cmd = cel_cmd->add_subcommand("check", "Parse and type-check a rule; print its type");
+  check_cmd->add_option("EXPR", cel_check.expression, "the rule")->required();
+  check_cmd->add_option(
+      "--declare", cel_check.declarations,
+      "a variable and its type, NAME:TYPE (age:int, members:list(map(string, dyn)))");
+  check_cmd->add_option("--dialect", cel_check.dialect, "standard (default) or openspp")
+      ->check(CLI::IsMember({"standard", "openspp"}));
+  check_cmd->callback([&] { exit_code = CelCheck(cel_check); });
+  CelCommand cel_eval;
+  auto* eval_cmd = cel_cmd->add_subcommand("eval", "Evaluate a rule; print the result");
+  eval_cmd->add_option("EXPR", cel_eval.expression, "the rule")->required();
+  eval_cmd->add_option(
+      "--vars", cel_eval.vars,
+      "the variables as a JSON object; integers bind as int, other numbers as double");
+  eval_cmd->add_option("--declare", cel_eval.declarations,
+                       "a variable's type when its JSON value does not say it, NAME:TYPE");
+  eval_cmd->add_option("--dialect", cel_eval.dialect, "standard (default) or openspp")
+      ->check(CLI::IsMember({"standard", "openspp"}));
+  eval_cmd->add_option("--as-of", cel_eval.as_of,
+                       "the evaluation date for age_years() and the like (default: today)");
+  eval_cmd->footer("Exit codes: 0 evaluated (the result on stdout); 1 an error (on stderr).");
+  eval_cmd->callback([&] { exit_code = CelEval(cel_eval); });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace spmis::cli {
 
@@ -62,6 +63,18 @@ struct ConfigCommand {
 };
 int ConfigApply(const ConfigCommand& options);
 int ConfigShow(const std::string& database);
+
+struct CelCommand {
+  std::string expression;
+  std::vector<std::string> declarations;  // NAME:TYPE
+  std::string vars;                       // a JSON object
+  std::string dialect = "standard";
+  std::string as_of;  // YYYY-MM-DD; today when empty
+};
+// `spmis cel check`: parse and type-check; prints the result type.
+int CelCheck(const CelCommand& options);
+// `spmis cel eval`: evaluate; prints the result in CEL literal syntax.
+int CelEval(const CelCommand& options);
 
 // The entry point: parses arguments and runs the command.
 int Main(int argc, char** argv);
