@@ -449,8 +449,18 @@ class Checker {
     Type step = Visit(*e.loop_step);
     scopes_.pop_back();
     if (two) scopes_.pop_back();
-    // The accumulator starts as an empty list or map: the step knows its element type.
-    if ((accu.kind == TypeKind::kList || accu.kind == TypeKind::kMap) && step.kind == accu.kind) {
+    // filter() and map() start from an empty list: the element they add
+    // gives the result's type.
+    const Expr* added = nullptr;  // the [x] or [t] the step appends
+    if (e.macro == MacroKind::kFilter || e.macro == MacroKind::kMapFilter) {
+      added = e.loop_step->args[1]->args[1].get();
+    } else if (e.macro == MacroKind::kMap) {
+      added = e.loop_step->args[1].get();
+    }
+    if (added != nullptr) {
+      scopes_.back().second = result_.types[static_cast<size_t>(added->id)];
+    } else if ((accu.kind == TypeKind::kList || accu.kind == TypeKind::kMap) &&
+               step.kind == accu.kind) {
       scopes_.back().second = step;
     } else {
       scopes_.back().second = Join(accu, step);

@@ -175,3 +175,59 @@ INSTANTIATE_BACKEND_TESTS(CliBackendTest);
 
 }  // namespace
 }  // namespace spmis::cli
+
+namespace spmis {
+namespace {
+
+using spmis::testing::RunProcess;
+using spmis::testing::SpmisBinary;
+
+TEST(CelCommandTest, EvalPrintsTheResultInCelSyntax) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string out;
+  };
+  const Case cases[] = {
+      {{"1 + 2"}, "3\n"},
+      {{"[3u, 3.5, 'abc', b'ab', true, null, {'a': 1}]"},
+       "[3u, 3.5, \"abc\", b\"ab\", true, null, {\"a\": 1}]\n"},
+      {{"timestamp('2019-05-01T00:00:00Z')"}, "timestamp(\"2019-05-01T00:00:00Z\")\n"},
+      {{"double(x) * 2.0 + y", "--vars", R"({"x": 20, "y": 0.5})"}, "40.5\n"},
+      {{"age_years(birth) >= 65 and not disabled", "--vars",
+        R"({"birth": "1961-11-24", "disabled": false})", "--dialect", "openspp", "--as-of",
+        "2026-11-23"},
+       "false\n"},
+      {{"age_years(birth)", "--vars", R"({"birth": "1961-11-23"})", "--as-of", "2026-11-23"},
+       "65\n"},
+      {{"members.count(m, m.age < 5)", "--vars", R"({"members": [{"age": 3}, {"age": 40}]})",
+        "--dialect", "openspp"},
+       "1\n"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {SpmisBinary(), "cel", "eval"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto result = RunProcess(args);
+    EXPECT_EQ(result.exit_code, 0) << c.args[0] << ": " << result.err;
+    EXPECT_EQ(result.out, c.out) << c.args[0];
+  }
+}
+
+TEST(CelCommandTest, ErrorsGoToStderrWithTheirPosition) {
+  auto parse = RunProcess({SpmisBinary(), "cel", "eval", "1 +\n (2"});
+  EXPECT_EQ(parse.exit_code, 1);
+  EXPECT_EQ(parse.err, "error: 2:4: expected ')', found end of expression\n");
+  EXPECT_EQ(parse.out, "");
+  auto unknown = RunProcess({SpmisBinary(), "cel", "check", "age > 3", "--declare", "agee:int"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err, "error: 1:1: 'age' is not a known variable (did you mean 'agee'?)\n");
+  auto runtime = RunProcess({SpmisBinary(), "cel", "eval", "{'a': 1}['b']"});
+  EXPECT_EQ(runtime.exit_code, 1);
+  EXPECT_EQ(runtime.err, "error: no such key: \"b\"\n");
+  auto check = RunProcess({SpmisBinary(), "cel", "check", "members.filter(m, m > 2)", "--declare",
+                           "members:list(int)"});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(check.out, "list(int)\n");
+}
+
+}  // namespace
+}  // namespace spmis
