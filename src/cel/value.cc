@@ -204,6 +204,39 @@ const std::string& Value::error_message() const {
   return static_cast<const ErrorObject*>(data_.ref.ptr)->message;
 }
 
+Value Value::Owned() const {
+  switch (kind_) {
+    case ValueKind::kString:
+      return owner_ ? *this : String(std::string(text()));
+    case ValueKind::kBytes:
+      return owner_ ? *this : Bytes(std::string(text()));
+    case ValueKind::kList: {  // an owned list may hold borrowed elements
+      std::vector<Value> items;
+      items.reserve(list_size());
+      for (uint32_t i = 0; i < list_size(); ++i) items.push_back(list_at(i).Owned());
+      return List(std::move(items));
+    }
+    case ValueKind::kMap: {
+      auto copy = std::make_shared<HashMapObject>();
+      for (uint32_t i = 0; i < map().Size(); ++i) {
+        copy->Insert(map().KeyAt(i).Owned(), map().ValueAt(i).Owned());
+      }
+      return Map(std::move(copy));
+    }
+    case ValueKind::kRecord: {
+      auto copy = std::make_shared<HashMapObject>();
+      const RecordType& type = record().Type();
+      for (size_t i = 0; i < type.fields.size(); ++i) {
+        copy->Insert(String(type.fields[i]),
+                     record().Field(record_row(), static_cast<int>(i)).Owned());
+      }
+      return Map(std::move(copy));
+    }
+    default:
+      return *this;
+  }
+}
+
 std::string Value::DebugString() const {
   switch (kind_) {
     case ValueKind::kNull:

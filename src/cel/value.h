@@ -254,6 +254,11 @@ class Value {
   // Errors.
   const std::string& error_message() const;
 
+  // The same value, owning all it refers to (borrowed strings, lists, maps and
+  // records are copied; a record becomes a map of its fields), so that it can
+  // outlive the bindings it was read from.
+  Value Owned() const;
+
   // A human-readable form in CEL literal syntax: 3, 3u, 3.5, "abc", b"ab",
   // [1, 2], {"a": 1}, timestamp("2009-02-13T23:31:30Z"), duration("3s").
   std::string DebugString() const;
