@@ -34,6 +34,7 @@ struct Population {
   Environment env;
   std::unique_ptr<RecordTable> members;
   std::unique_ptr<RecordTable> households;
+  std::unique_ptr<RecordTable> pack;
   Activation variables;
 
   Population() {
@@ -45,7 +46,10 @@ struct Population {
                                         {"vulnerability_score", Type::Of(TypeKind::kInt)}});
     env.DeclareVariable("group", Type::Record("Household"));
     env.DeclareVariable("individual", Type::Record("Member"));
-    env.DeclareVariable("variables", Type::Map(Type::Of(TypeKind::kString), Type::Dyn()));
+    // The Logic Pack, as the registry bindings give it: a record.
+    auto variables_type =
+        env.DeclareRecord("Variables", {{"retirement_age", Type::Of(TypeKind::kInt)}});
+    env.DeclareVariable("variables", Type::Record("Variables"));
     members = std::make_unique<RecordTable>(member_type, std::vector{ColumnKind::kInt});
     households = std::make_unique<RecordTable>(
         household_type,
@@ -70,9 +74,10 @@ struct Population {
       households->SetDouble(row, 2, static_cast<double>(dependants) / size);
       households->SetInt(row, 3, extra.Next(6));
     }
-    auto map = std::make_shared<HashMapObject>();
-    map->Insert(Value::String("retirement_age"), Value::Int(65));
-    variables.Bind("variables", Value::Map(map));
+    pack = std::make_unique<RecordTable>(variables_type, std::vector{ColumnKind::kInt});
+    pack->AddRow();
+    pack->SetInt(0, 0, 65);
+    variables.Bind("variables", pack->Row(0));
   }
 };
 
