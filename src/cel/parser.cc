@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "cel/lexer.h"
+#include "cel/utf8.h"
 
 namespace spmis::cel {
 
@@ -374,7 +375,7 @@ class Parser {
         return Constant(Value::Double(t.double_value), offset);
       case TokenKind::kString: {
         Advance();
-        if (!ValidUtf8(t.text)) Fail(offset, "string literal is not valid UTF-8");
+        if (!IsValidUtf8(t.text)) Fail(offset, "string literal is not valid UTF-8");
         return Constant(Value::String(std::move(t.text)), offset);
       }
       case TokenKind::kBytes:
@@ -438,20 +439,6 @@ class Parser {
       default:
         Fail(offset, "unexpected " + Describe(t));
     }
-  }
-
-  static bool ValidUtf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-      auto c = static_cast<unsigned char>(s[i]);
-      size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-      if (n == 0 || i + n > s.size()) return false;
-      for (size_t k = 1; k < n; ++k) {
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-      }
-      i += n;
-    }
-    return true;
   }
 
   // --- macros ----------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include "cel/eval_context.h"
 #include "cel/functions.h"
 #include "cel/time_util.h"
+#include "cel/utf8.h"
 
 namespace spmis::cel {
 
@@ -210,42 +211,6 @@ Value MapInsert(const Value* a, EvalContext&) {
 
 Value Identity(const Value* a, EvalContext&) { return a[0]; }
 
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      n = 1;
-      cp = c;
-    } else if ((c >> 5) == 6) {
-      n = 2;
-      cp = c & 0x1F;
-    } else if ((c >> 4) == 14) {
-      n = 3;
-      cp = c & 0x0F;
-    } else if ((c >> 3) == 30) {
-      n = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n > s.size()) return false;
-    for (size_t k = 1; k < n; ++k) {
-      auto d = static_cast<unsigned char>(s[i + k]);
-      if ((d & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += n;
-  }
-  return true;
-}
-
 Value IntFromUint(const Value* a, EvalContext&) {
   if (a[0].uint_value() > static_cast<uint64_t>(INT64_MAX)) return Value::Error("range error");
   return Value::Int(static_cast<int64_t>(a[0].uint_value()));
@@ -332,7 +297,7 @@ Value StringFromBool(const Value* a, EvalContext&) {
   return Value::String(a[0].bool_value() ? "true" : "false");
 }
 Value StringFromBytes(const Value* a, EvalContext&) {
-  if (!ValidUtf8(a[0].text())) return Value::Error("bytes are not valid UTF-8");
+  if (!IsValidUtf8(a[0].text())) return Value::Error("bytes are not valid UTF-8");
   return Value::String(std::string(a[0].text()));
 }
 Value StringFromTimestamp(const Value* a, EvalContext&) {
