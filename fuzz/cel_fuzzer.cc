@@ -26,8 +26,8 @@ struct Fixture {
                                                    {"role", Type::Of(TypeKind::kString)},
                                                    {"birthdate", Type::Of(TypeKind::kTimestamp)}});
     auto household = checked.DeclareRecord(
-        "Household", {{"members", Type::List(Type::Record("Member"))},
-                      {"income", Type::Of(TypeKind::kDouble)}});
+        "Household",
+        {{"members", Type::List(Type::Record("Member"))}, {"income", Type::Of(TypeKind::kDouble)}});
     checked.DeclareVariable("group", Type::Record("Household"));
     checked.DeclareVariable("x", Type::Of(TypeKind::kInt));
     checked.DeclareVariable("s", Type::Of(TypeKind::kString));
@@ -40,8 +40,8 @@ struct Fixture {
 
     members = std::make_unique<RecordTable>(
         member, std::vector{ColumnKind::kInt, ColumnKind::kString, ColumnKind::kValue});
-    households = std::make_unique<RecordTable>(
-        household, std::vector{ColumnKind::kRows, ColumnKind::kDouble});
+    households = std::make_unique<RecordTable>(household,
+                                               std::vector{ColumnKind::kRows, ColumnKind::kDouble});
     for (int i = 0; i < 3; ++i) {
       uint32_t row = members->AddRow();
       if (i != 2) members->SetInt(row, 0, i * 30);  // the last age is unknown
