@@ -101,6 +101,49 @@ int Main(int argc, char** argv) {
   jobs_cmd->add_option("--limit", jobs.limit, "how many (default 20)")->check(CLI::Range(1, 1000));
   jobs_cmd->callback([&] { exit_code = ListJobs(jobs); });
 
+  auto* user_cmd = app.add_subcommand("user", "Users: create, list, set-role, disable");
+  user_cmd->require_subcommand(1);
+  UserCreateCommand user_create;
+  auto* user_create_cmd =
+      user_cmd->add_subcommand("create", "Create a user; the password is read from standard input");
+  AddDatabaseOption(user_create_cmd, user_create.database);
+  user_create_cmd->add_option("NAME", user_create.username, "the user name")->required();
+  user_create_cmd
+      ->add_option("--role", user_create.role,
+                   "program_viewer | registrar | enrollment_officer | finance_officer | "
+                   "program_manager | auditor | administrator")
+      ->required();
+  user_create_cmd->add_option("--area", user_create.areas,
+                              "limit the user to this area and its sub-areas (repeatable)");
+  user_create_cmd->add_option("--program", user_create.programs,
+                              "limit the user to this program (repeatable)");
+  user_create_cmd->callback([&] { exit_code = UserCreate(user_create); });
+  std::string user_list_database;
+  auto* user_list_cmd = user_cmd->add_subcommand("list", "List the users");
+  AddDatabaseOption(user_list_cmd, user_list_database);
+  user_list_cmd->callback([&] { exit_code = UserList(user_list_database); });
+  UserChangeCommand user_set_role;
+  auto* set_role_cmd = user_cmd->add_subcommand("set-role", "Give a user another role");
+  AddDatabaseOption(set_role_cmd, user_set_role.database);
+  set_role_cmd->add_option("NAME", user_set_role.username, "the user name")->required();
+  set_role_cmd->add_option("ROLE", user_set_role.role, "the new role")->required();
+  set_role_cmd->callback([&] { exit_code = UserSetRole(user_set_role); });
+  UserChangeCommand user_disable;
+  auto* disable_cmd =
+      user_cmd->add_subcommand("disable", "Disable a user (users are never deleted)");
+  AddDatabaseOption(disable_cmd, user_disable.database);
+  disable_cmd->add_option("NAME", user_disable.username, "the user name")->required();
+  disable_cmd->callback([&] { exit_code = UserDisable(user_disable); });
+
+  auto* audit_cmd = app.add_subcommand("audit", "The audit trail");
+  audit_cmd->require_subcommand(1);
+  std::string audit_database;
+  auto* verify_cmd = audit_cmd->add_subcommand(
+      "verify", "Check the audit trail's hash chain; name every edited, inserted or deleted entry");
+  AddDatabaseOption(verify_cmd, audit_database);
+  verify_cmd->footer("Exit codes: 0 the chain is whole; 1 it is broken (each break is named).");
+  verify_cmd->callback([&] { exit_code = AuditVerify(audit_database); });
+
   auto* cel_cmd = app.add_subcommand("cel", "Check or evaluate a rule in CEL (docs/CEL.md)");
   cel_cmd->require_subcommand(1);
   CelCommand cel_check;

@@ -231,3 +231,46 @@ TEST(CelCommandTest, ErrorsGoToStderrWithTheirPosition) {
 
 }  // namespace
 }  // namespace spmis
+
+namespace spmis {
+namespace {
+
+using spmis::testing::RunProcess;
+using spmis::testing::SpmisBinary;
+
+TEST(UserCommandTest, CreatesUsersFromAPasswordOnStdinAndVerifiesTheAuditTrail) {
+  std::string db =
+      (std::filesystem::temp_directory_path() / ("spmis_users_" + std::to_string(getpid()) + ".db"))
+          .string();
+  std::filesystem::remove(db);
+  std::string password_file = db + ".password";
+  { std::ofstream(password_file) << "a long pass phrase\n"; }
+  auto create = RunProcess({"/bin/sh", "-c",
+                            std::string(SpmisBinary()) + " user create ama --role registrar " +
+                                "--database " + db + " < " + password_file});
+  EXPECT_EQ(create.exit_code, 0) << create.err;
+  EXPECT_EQ(create.out, "ama\tregistrar\tactive\tareas=all\tprograms=all\n");
+  auto bad_role =
+      RunProcess({SpmisBinary(), "user", "set-role", "ama", "emperor", "--database", db});
+  EXPECT_EQ(bad_role.exit_code, 2);
+  auto set_role =
+      RunProcess({SpmisBinary(), "user", "set-role", "ama", "auditor", "--database", db});
+  EXPECT_EQ(set_role.exit_code, 0) << set_role.err;
+  auto disable = RunProcess({SpmisBinary(), "user", "disable", "ama", "--database", db});
+  EXPECT_EQ(disable.out, "ama\tauditor\tdisabled\tareas=all\tprograms=all\n");
+  auto whole = RunProcess({SpmisBinary(), "audit", "verify", "--database", db});
+  EXPECT_EQ(whole.exit_code, 0) << whole.out;
+  EXPECT_EQ(whole.out, "the audit trail is whole: 3 entries\n");
+  // Someone with the database file edits an entry behind the application's back.
+  auto tamper = RunProcess({"/usr/bin/sqlite3", db,
+                            "DROP TRIGGER audit_log_no_update; "
+                            "UPDATE audit_log SET actor = 'nobody' WHERE seq = 2"});
+  ASSERT_EQ(tamper.exit_code, 0) << tamper.err;
+  auto broken = RunProcess({SpmisBinary(), "audit", "verify", "--database", db});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_EQ(broken.out, "BROKEN: entry 2 was changed after it was written\n");
+  for (const char* suffix : {"", "-wal", "-shm", ".password"}) std::filesystem::remove(db + suffix);
+}
+
+}  // namespace
+}  // namespace spmis

@@ -76,6 +76,26 @@ int CelCheck(const CelCommand& options);
 // `spmis cel eval`: evaluate; prints the result in CEL literal syntax.
 int CelEval(const CelCommand& options);
 
+struct UserCreateCommand {
+  std::string database;
+  std::string username;
+  std::string role;
+  std::vector<std::string> areas;
+  std::vector<std::string> programs;
+};
+// Reads the password from standard input.
+int UserCreate(const UserCreateCommand& options);
+int UserList(const std::string& database);
+struct UserChangeCommand {
+  std::string database;
+  std::string username;
+  std::string role;
+};
+int UserSetRole(const UserChangeCommand& options);
+int UserDisable(const UserChangeCommand& options);
+// Exit 0 when the audit trail's chain is whole, 1 (naming each break) when not.
+int AuditVerify(const std::string& database);
+
 // The entry point: parses arguments and runs the command.
 int Main(int argc, char** argv);
 

@@ -1,6 +1,8 @@
 // `spmis serve`: the HTTP API with background job workers.
+#include <cstdlib>
 #include <iostream>
 
+#include "auth/user_service.h"
 #include "cli/commands.h"
 #include "cli/open_database.h"
 #include "demo/demo_loader.h"
@@ -31,6 +33,26 @@ int Serve(const ServeOptions& options) {
   } catch (const store::DatabaseError& error) {
     std::cerr << "error: cannot recover jobs: " << error.what() << "\n";
     return kExitFailed;
+  }
+  {
+    // The first start creates the administrator: with SPMIS_ADMIN_PASSWORD, or
+    // a generated password shown this once.
+    auto connection = database->Acquire();
+    const char* given = std::getenv("SPMIS_ADMIN_PASSWORD");
+    auto created = auth::UserService(*connection)
+                       .EnsureInitialAdministrator(
+                           given && *given ? std::optional<std::string>(given) : std::nullopt);
+    if (!created.ok()) {
+      std::cerr << "error: cannot create the first administrator: " << created.error().ToString()
+                << "\n";
+      return kExitFailed;
+    }
+    if (created->has_value()) {
+      std::cerr << "created the administrator 'admin'"
+                << (given && *given ? " with the password in SPMIS_ADMIN_PASSWORD"
+                                    : " with the password " + **created + " (shown only now)")
+                << "\n";
+    }
   }
   http::Router router = http::BuildApiRouter();
   http::ServerOptions server_options;

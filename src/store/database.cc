@@ -103,7 +103,27 @@ std::string Connection::Dialect(std::string_view sql) const {
       {"{date}", "DATE"},
       {"{bool}", "BOOLEAN"},
       {"{blob}", "BYTEA"}};
-  std::string out(sql);
+  // Lines between "--@sqlite" (or "--@postgres") and "--@end" are for that
+  // backend only: triggers and functions are written differently.
+  std::string out;
+  std::string_view skip_until;
+  const std::string_view other = backend() == Backend::kSqlite ? "--@postgres" : "--@sqlite";
+  const std::string_view mine = backend() == Backend::kSqlite ? "--@sqlite" : "--@postgres";
+  size_t start = 0;
+  while (start < sql.size()) {
+    size_t end = sql.find('\n', start);
+    if (end == std::string_view::npos) end = sql.size();
+    std::string_view line = sql.substr(start, end - start);
+    std::string_view trimmed = line.substr(0, line.find_last_not_of(" \r") + 1);
+    if (trimmed == other) {
+      skip_until = "--@end";
+    } else if (trimmed == "--@end") {
+      skip_until = {};
+    } else if (skip_until.empty() && trimmed != mine) {
+      out.append(line).append("\n");
+    }
+    start = end + 1;
+  }
   const auto& table = backend() == Backend::kSqlite ? kSqlite : kPostgres;
   for (const auto& [token, type] : table) {
     size_t pos = 0;

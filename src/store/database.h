@@ -192,7 +192,8 @@ class Connection {
   virtual std::unique_ptr<BulkWriter> BulkInsert(std::string_view table,
                                                  const std::vector<std::string>& columns) = 0;
 
-  // Replaces the DDL type tokens with this backend's type names.
+  // Replaces the DDL type tokens with this backend's type names, and keeps
+  // only this backend's "--@sqlite" / "--@postgres" ... "--@end" blocks.
   std::string Dialect(std::string_view sql) const;
 
   // Transactions nest: an inner one is a savepoint. Prefer the Transaction guard.

@@ -1,0 +1,42 @@
+// Principal: who is acting, with what role and within what limits. Services
+// take one and check it before they act, so the API and the command line
+// cannot differ. The system itself (command-line maintenance by whoever holds
+// the database, background jobs) is a principal with every permission.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/permission.h"
+#include "core/actor.h"
+#include "core/result.h"
+
+namespace spmis::auth {
+
+struct Principal {
+  int64_t user_id = 0;
+  std::string name;
+  std::optional<Role> role;  // empty for the system
+  // Materialised paths ("/1/5/") of the areas the user is limited to; a
+  // registrant is in reach when its area's path starts with one. Empty: all.
+  std::vector<std::string> area_paths;
+  std::vector<std::string> programs;  // program codes; empty: all
+  std::string request_id;
+
+  static Principal System(std::string request_id = {});
+  bool is_system() const { return !role.has_value(); }
+
+  bool Has(Permission permission) const;
+  // PermissionDenied naming the role and what it lacks.
+  Status Require(Permission permission) const;
+  bool CoversArea(std::string_view area_path) const;
+  bool CoversProgram(std::string_view program_code) const;
+
+  // The name and request id that audit entries and history record.
+  Actor actor() const { return Actor{name, request_id}; }
+};
+
+}  // namespace spmis::auth
