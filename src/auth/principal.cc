@@ -11,12 +11,22 @@ Principal Principal::System(std::string request_id) {
   return p;
 }
 
+Principal Principal::Anonymous(std::string request_id) {
+  Principal p;
+  p.name = "anonymous";
+  p.anonymous = true;
+  p.request_id = std::move(request_id);
+  return p;
+}
+
 bool Principal::Has(Permission permission) const {
+  if (anonymous) return false;
   return is_system() || RoleHas(*role, permission);
 }
 
 Status Principal::Require(Permission permission) const {
   if (Has(permission)) return OkStatus();
+  if (anonymous) return Error{ErrorCode::kUnauthenticated, "sign in first", {}};
   return Error{ErrorCode::kPermissionDenied,
                "the " + std::string(RoleLabel(*role)) + " role does not allow this (it needs " +
                    std::string(PermissionName(permission)) + ")",

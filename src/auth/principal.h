@@ -19,7 +19,8 @@ namespace spmis::auth {
 struct Principal {
   int64_t user_id = 0;
   std::string name;
-  std::optional<Role> role;  // empty for the system
+  std::optional<Role> role;  // empty for the system and for nobody
+  bool anonymous = false;
   // Materialised paths ("/1/5/") of the areas the user is limited to; a
   // registrant is in reach when its area's path starts with one. Empty: all.
   std::vector<std::string> area_paths;
@@ -27,7 +28,9 @@ struct Principal {
   std::string request_id;
 
   static Principal System(std::string request_id = {});
-  bool is_system() const { return !role.has_value(); }
+  // Nobody signed in (on public routes): no permission at all.
+  static Principal Anonymous(std::string request_id = {});
+  bool is_system() const { return !role.has_value() && !anonymous; }
 
   bool Has(Permission permission) const;
   // PermissionDenied naming the role and what it lacks.

@@ -59,9 +59,8 @@ int Serve(const ServeOptions& options) {
   server_options.address = options.address;
   server_options.port = static_cast<uint16_t>(options.port);
   server_options.threads = options.threads;
-  // Until log-in exists (the API and security work), requests act as "anonymous".
   http::HttpServer server(server_options, [&](http::Request& request) {
-    http::RequestContext context(*database, runner, Actor{"anonymous", request.request_id});
+    http::RequestContext context(*database, runner);
     return router.Dispatch(request, context);
   });
   try {

@@ -10,6 +10,7 @@ namespace spmis::http {
 Router BuildApiRouter() {
   Router router;
   AddHealthRoutes(router);
+  AddAuthRoutes(router);
   AddRegistryRoutes(router);
   AddJobRoutes(router);
   AddImportRoutes(router);

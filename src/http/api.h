@@ -16,6 +16,7 @@ void AddHealthRoutes(Router& router);
 void AddRegistryRoutes(Router& router);
 void AddJobRoutes(Router& router);
 void AddImportRoutes(Router& router);
+void AddAuthRoutes(Router& router);
 
 // Helpers shared by route files.
 Response JsonResponse(int status, const boost::json::value& body);

@@ -8,7 +8,7 @@
 namespace spmis::http {
 
 void AddHealthRoutes(Router& router) {
-  router.Add({"GET", "/healthz", "Liveness and database reachability",
+  router.Add({"GET", "/healthz", "Liveness and database reachability", Access::Public(),
               [](const Request&, RequestContext& context) {
                 try {
                   auto& db = context.db();

@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 #include <set>
 #include <thread>
 #include <tuple>
 
+#include "auth/sign_in.h"
+#include "auth/user_service.h"
 #include "core/registrant_id.h"
 #include "demo/demo_loader.h"
 #include "http/api.h"
@@ -41,12 +44,13 @@ class HttpApiTest : public spmis::testing::BackendTest {
     options.threads = 2;
     options.body_limit = 1024;
     server_ = std::make_unique<HttpServer>(options, [this](Request& request) {
-      RequestContext context(db(), *runner_, Actor{"anonymous", request.request_id});
+      RequestContext context(db(), *runner_);
       return router_.Dispatch(request, context);
     });
     server_->Listen();
     thread_ = std::thread([this] { server_->Run(false); });
     runner_->Start(1);
+    std::tie(cookie_, csrf_) = LogInAs("registrar.test", auth::Role::kRegistrar);
   }
   void TearDown() override {
     if (runner_) runner_->Stop();
@@ -56,7 +60,31 @@ class HttpApiTest : public spmis::testing::BackendTest {
     runner_.reset();
     BackendTest::TearDown();
   }
-  HttpResult Get(const std::string& target) { return HttpRequest(server_->port(), "GET", target); }
+  // Requests as the signed-in test user: its session cookie, and its CSRF
+  // token on changes.
+  HttpResult Send(const std::string& method, const std::string& target,
+                  const std::string& body = "", std::map<std::string, std::string> headers = {}) {
+    headers["Cookie"] = cookie_;
+    if (method != "GET") headers["X-CSRF-Token"] = csrf_;
+    return HttpRequest(server_->port(), method, target, body, headers);
+  }
+  HttpResult Get(const std::string& target) { return Send("GET", target); }
+  // Creates a user with the role and logs in; returns the cookie and CSRF token.
+  std::pair<std::string, std::string> LogInAs(const std::string& username, auth::Role role) {
+    auto connection = db().Acquire();
+    auto created =
+        auth::UserService(*connection)
+            .Create(auth::Principal::System(), {username, "a long pass phrase", role, {}, {}});
+    EXPECT_TRUE(created.ok()) << created.error().ToString();
+    HttpResult login =
+        HttpRequest(server_->port(), "POST", "/api/v1/auth/login",
+                    R"({"username": ")" + username + R"(", "password": "a long pass phrase"})");
+    EXPECT_EQ(login.status, 200) << login.body;
+    std::string set_cookie = login.headers["set-cookie"];
+    std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+    std::string csrf(boost::json::parse(login.body).at("csrf_token").as_string());
+    return {cookie, csrf};
+  }
   boost::json::value GetJson(const std::string& target, int expected_status = 200) {
     HttpResult result = Get(target);
     EXPECT_EQ(result.status, expected_status) << target << ": " << result.body;
@@ -75,6 +103,8 @@ class HttpApiTest : public spmis::testing::BackendTest {
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   int64_t demo_job_id_ = 0;
+  std::string cookie_;
+  std::string csrf_;
 };
 
 TEST_P(HttpApiTest, HealthzReportsTheDatabase) {
@@ -188,9 +218,8 @@ TEST_P(HttpApiTest, ListsAreasAndFollowsJobs) {
 
 TEST_P(HttpApiTest, RefusesUnknownRoutesMethodsAndOversizedBodies) {
   ExpectProblem(Get("/api/v1/nothing-here"), 404);
-  ExpectProblem(HttpRequest(server_->port(), "DELETE", "/api/v1/individuals"), 405);
-  ExpectProblem(HttpRequest(server_->port(), "POST", "/api/v1/individuals", std::string(4096, 'x')),
-                413);
+  ExpectProblem(Send("DELETE", "/api/v1/individuals"), 405);
+  ExpectProblem(Send("POST", "/api/v1/individuals", std::string(4096, 'x')), 413);
   HttpResult with_id =
       HttpRequest(server_->port(), "GET", "/healthz", "", {{"X-Request-Id", "trace-42"}});
   EXPECT_EQ(with_id.headers.at("x-request-id"), "trace-42");
@@ -227,9 +256,9 @@ TEST_P(HttpApiTest, UploadsAFileToImportAndServesItsErrorReport) {
            {"clean.csv", "external_id,given_name\nU0,Chebet\n"},
            {"../../etc/passwd.xlsx", workbook},
            {"people.csv", csv}}) {
-    HttpResult upload = HttpRequest(
-        server_->port(), "POST", "/api/v1/imports",
-        Multipart({{"kind", "", "individuals"}, {"file", name, data}}, boundary), headers);
+    HttpResult upload =
+        Send("POST", "/api/v1/imports",
+             Multipart({{"kind", "", "individuals"}, {"file", name, data}}, boundary), headers);
     ASSERT_EQ(upload.status, 202) << upload.body;
     auto accepted = boost::json::parse(upload.body);
     std::string job_url(accepted.at("job_url").as_string());
@@ -266,13 +295,138 @@ TEST_P(HttpApiTest, UploadsAFileToImportAndServesItsErrorReport) {
                 404);
   ExpectProblem(Get("/api/v1/imports/999"), 404);
 
-  HttpResult no_file = HttpRequest(server_->port(), "POST", "/api/v1/imports",
-                                   Multipart({{"kind", "", "people"}}, boundary), headers);
+  HttpResult no_file =
+      Send("POST", "/api/v1/imports", Multipart({{"kind", "", "people"}}, boundary), headers);
   ExpectProblem(no_file, 422);
   EXPECT_EQ(boost::json::parse(no_file.body).at("errors").as_array().size(), 2u);
-  ExpectProblem(HttpRequest(server_->port(), "POST", "/api/v1/imports", "kind=individuals",
-                            {{"Content-Type", "application/x-www-form-urlencoded"}}),
+  ExpectProblem(Send("POST", "/api/v1/imports", "kind=individuals",
+                     {{"Content-Type", "application/x-www-form-urlencoded"}}),
                 400);
+}
+
+// Every route, for every role, from the route table and the role table: a
+// route needing a permission answers 403 to a role without it and lets a role
+// with it through; no route lets an unsigned caller through.
+TEST_P(HttpApiTest, EveryRouteAllowsExactlyTheRolesThatHoldItsPermission) {
+  std::vector<Route> routes = router_.routes();
+  // Log-out ends the session: walk it last.
+  std::stable_partition(routes.begin(), routes.end(),
+                        [](const Route& r) { return r.pattern != "/api/v1/auth/logout"; });
+  auto target = [](const Route& route) {
+    std::string path = route.pattern;
+    for (size_t open; (open = path.find('{')) != std::string::npos;) {
+      path.replace(open, path.find('}', open) - open + 1, "1");
+    }
+    return path;
+  };
+  for (const Route& route : routes) {
+    if (route.access.kind == Access::Kind::kPublic) continue;
+    HttpResult anonymous = HttpRequest(server_->port(), route.method, target(route));
+    EXPECT_EQ(anonymous.status, 401) << route.method << " " << route.pattern;
+  }
+  for (auth::Role role : auth::AllRoles()) {
+    auto [cookie, csrf] = LogInAs("walker." + std::string(auth::RoleName(role)), role);
+    for (const Route& route : routes) {
+      HttpResult result = HttpRequest(server_->port(), route.method, target(route), "",
+                                      {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+      bool allowed = route.access.kind != Access::Kind::kPermission ||
+                     auth::RoleHas(role, route.access.permission);
+      std::string label = std::string(auth::RoleName(role)) + " " + route.method + " " +
+                          route.pattern + " -> " + std::to_string(result.status);
+      if (allowed) {
+        EXPECT_NE(result.status, 403) << label << " " << result.body;
+        EXPECT_NE(result.status, 401) << label << " " << result.body;
+      } else {
+        EXPECT_EQ(result.status, 403) << label;
+      }
+    }
+  }
+}
+
+TEST_P(HttpApiTest, SessionsNeedTheirCsrfTokenAndEndAtLogOut) {
+  // A changing request with the cookie but without the CSRF token: refused, nothing imported.
+  HttpResult forged = HttpRequest(server_->port(), "POST", "/api/v1/imports", "x",
+                                  {{"Cookie", cookie_}, {"Content-Type", "text/plain"}});
+  ExpectProblem(forged, 403);
+  EXPECT_EQ(GetJson("/api/v1/imports").at("total").as_int64(), 0);
+  auto me = GetJson("/api/v1/me");
+  EXPECT_EQ(me.at("username").as_string(), "registrar.test");
+  EXPECT_EQ(me.at("role").as_string(), "registrar");
+  HttpResult logout = Send("POST", "/api/v1/auth/logout");
+  EXPECT_EQ(logout.status, 204);
+  EXPECT_NE(logout.headers["set-cookie"].find("Max-Age=0"), std::string::npos);
+  ExpectProblem(Get("/api/v1/me"), 401);
+  // The cookie is HttpOnly and SameSite=Strict.
+  HttpResult login =
+      HttpRequest(server_->port(), "POST", "/api/v1/auth/login",
+                  R"({"username": "registrar.test", "password": "a long pass phrase"})");
+  EXPECT_NE(login.headers["set-cookie"].find("HttpOnly"), std::string::npos);
+  EXPECT_NE(login.headers["set-cookie"].find("SameSite=Strict"), std::string::npos);
+}
+
+TEST_P(HttpApiTest, RepeatedFailedLogInsAreThrottled) {
+  for (int i = 0; i < 5; ++i) {
+    HttpResult wrong = HttpRequest(
+        server_->port(), "POST", "/api/v1/auth/login",
+        R"({"username": "registrar.test", "password": "guess )" + std::to_string(i) + R"("})");
+    ExpectProblem(wrong, 401);
+  }
+  // Even the right password waits now.
+  HttpResult blocked =
+      HttpRequest(server_->port(), "POST", "/api/v1/auth/login",
+                  R"({"username": "registrar.test", "password": "a long pass phrase"})");
+  ExpectProblem(blocked, 429);
+  ExpectProblem(HttpRequest(server_->port(), "POST", "/api/v1/auth/login", "[[[[[[[[[[[[[[[[[[[["),
+                400);
+}
+
+TEST_P(HttpApiTest, ApiClientsGetSignedTokensThatCanBeRevoked) {
+  auto connection = db().Acquire();
+  auth::LoginThrottle throttle;
+  auto client =
+      auth::SignIn(*connection, throttle)
+          .CreateClient(auth::Principal::System(), "benefits portal", auth::Role::kAuditor);
+  ASSERT_TRUE(client.ok());
+  HttpResult token = HttpRequest(server_->port(), "POST", "/api/v1/oauth/token",
+                                 "grant_type=client_credentials&client_id=" + client->client_id +
+                                     "&client_secret=" + client->secret,
+                                 {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_EQ(token.status, 200) << token.body;
+  auto issued = boost::json::parse(token.body);
+  EXPECT_EQ(issued.at("token_type").as_string(), "Bearer");
+  EXPECT_EQ(issued.at("expires_in").as_int64(), 3600);
+  std::string bearer = "Bearer " + std::string(issued.at("access_token").as_string());
+  HttpResult me =
+      HttpRequest(server_->port(), "GET", "/api/v1/me", "", {{"Authorization", bearer}});
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(boost::json::parse(me.body).at("role").as_string(), "auditor");
+  HttpResult audit = HttpRequest(server_->port(), "GET", "/api/v1/audit?entity_type=user", "",
+                                 {{"Authorization", bearer}});
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  EXPECT_GE(boost::json::parse(audit.body).at("items").as_array().size(), 1u);
+
+  // A token with one character changed, or signed by someone else: refused.
+  std::string forged = bearer;
+  forged[forged.size() / 2] = forged[forged.size() / 2] == 'A' ? 'B' : 'A';
+  ExpectProblem(HttpRequest(server_->port(), "GET", "/api/v1/me", "", {{"Authorization", forged}}),
+                401);
+  ExpectProblem(HttpRequest(server_->port(), "GET", "/api/v1/me", "",
+                            {{"Authorization", "Bearer djF8eHx8fHw.c2lnbmF0dXJl"}}),
+                401);
+  HttpResult wrong_secret = HttpRequest(
+      server_->port(), "POST", "/api/v1/oauth/token",
+      "grant_type=client_credentials&client_id=" + client->client_id + "&client_secret=guess",
+      {{"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(wrong_secret.status, 401);
+  EXPECT_EQ(boost::json::parse(wrong_secret.body).at("error").as_string(), "invalid_client");
+
+  // Revoked: the same token no longer works.
+  EXPECT_EQ(
+      HttpRequest(server_->port(), "POST", "/api/v1/auth/logout", "", {{"Authorization", bearer}})
+          .status,
+      204);
+  ExpectProblem(HttpRequest(server_->port(), "GET", "/api/v1/me", "", {{"Authorization", bearer}}),
+                401);
 }
 
 INSTANTIATE_BACKEND_TESTS(HttpApiTest);

@@ -137,12 +137,13 @@ void AddImportRoutes(Router& router) {
   router.Add({"POST", "/api/v1/imports",
               "Upload a CSV or XLSX file to import (multipart/form-data: kind, file, mapping?); "
               "answers 202 with the job",
-              Upload});
-  router.Add({"GET", "/api/v1/imports", "Import history, newest first", ListImports});
-  router.Add(
-      {"GET", "/api/v1/imports/{id}", "One import: file, checksum, counts, state", GetImport});
-  router.Add(
-      {"GET", "/api/v1/imports/{id}/errors", "The error report of an import (CSV)", ImportErrors});
+              Access::Need(auth::Permission::kImportRun), Upload});
+  router.Add({"GET", "/api/v1/imports", "Import history, newest first",
+              Access::Need(auth::Permission::kRegistryRead), ListImports});
+  router.Add({"GET", "/api/v1/imports/{id}", "One import: file, checksum, counts, state",
+              Access::Need(auth::Permission::kRegistryRead), GetImport});
+  router.Add({"GET", "/api/v1/imports/{id}/errors", "The error report of an import (CSV)",
+              Access::Need(auth::Permission::kRegistryRead), ImportErrors});
 }
 
 }  // namespace spmis::http

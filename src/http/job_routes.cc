@@ -45,8 +45,10 @@ Response ListJobs(const Request& request, RequestContext& context) {
 }  // namespace
 
 void AddJobRoutes(Router& router) {
-  router.Add({"GET", "/api/v1/jobs", "List background jobs, newest first; ?state=", ListJobs});
-  router.Add({"GET", "/api/v1/jobs/{id}", "One background job with its progress", GetJob});
+  router.Add({"GET", "/api/v1/jobs", "List background jobs, newest first; ?state=",
+              Access::Need(auth::Permission::kJobsRead), ListJobs});
+  router.Add({"GET", "/api/v1/jobs/{id}", "One background job with its progress",
+              Access::Need(auth::Permission::kJobsRead), GetJob});
 }
 
 }  // namespace spmis::http

@@ -122,14 +122,19 @@ void AddRegistryRoutes(Router& router) {
   router.Add({"GET", "/api/v1/individuals",
               "List individuals; filters name, area (with sub-areas), birth_date_from, "
               "birth_date_to, status; sort; limit; cursor",
-              ListIndividuals});
-  router.Add({"GET", "/api/v1/individuals/{id}", "One individual by registrant ID", GetIndividual});
+              Access::Need(auth::Permission::kRegistryRead), ListIndividuals});
+  router.Add({"GET", "/api/v1/individuals/{id}", "One individual by registrant ID",
+              Access::Need(auth::Permission::kRegistryRead), GetIndividual});
   router.Add({"GET", "/api/v1/individuals/{id}/history", "Every recorded change of an individual",
-              IndividualHistory});
-  router.Add({"GET", "/api/v1/groups", "List groups", ListGroups});
-  router.Add({"GET", "/api/v1/groups/{id}", "One group with its members", GetGroup});
-  router.Add({"GET", "/api/v1/areas", "List areas, or the children of ?parent=CODE", ListAreas});
-  router.Add({"GET", "/api/v1/areas/{code}", "One area by code", GetArea});
+              Access::Need(auth::Permission::kRegistryRead), IndividualHistory});
+  router.Add({"GET", "/api/v1/groups", "List groups", Access::Need(auth::Permission::kRegistryRead),
+              ListGroups});
+  router.Add({"GET", "/api/v1/groups/{id}", "One group with its members",
+              Access::Need(auth::Permission::kRegistryRead), GetGroup});
+  router.Add({"GET", "/api/v1/areas", "List areas, or the children of ?parent=CODE",
+              Access::Need(auth::Permission::kRegistryRead), ListAreas});
+  router.Add({"GET", "/api/v1/areas/{code}", "One area by code",
+              Access::Need(auth::Permission::kRegistryRead), GetArea});
 }
 
 }  // namespace spmis::http

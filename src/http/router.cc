@@ -16,7 +16,59 @@ std::vector<std::string> Segments(std::string_view path) {
   return segments;
 }
 
+// The value of one cookie of the Cookie header.
+std::optional<std::string> CookieValue(const Request& request, std::string_view name) {
+  auto header = request.Header("cookie");
+  if (!header) return std::nullopt;
+  for (auto part : Split(*header, ';')) {
+    std::string_view item = part;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.substr(0, name.size()) == name &&
+        item[name.size()] == '=') {
+      return std::string(item.substr(name.size() + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+bool ChangesState(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+Response Unauthorized(const std::string& detail) {
+  Response response = Problem(401, detail);
+  response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"spmis\"");
+  return response;
+}
+
 }  // namespace
+
+std::optional<Response> Router::SignInCaller(const Request& request, const Access& access,
+                                             RequestContext& context) const {
+  auth::SignIn sign_in(context.db(), *throttle_);
+  auto authorization = request.Header("authorization");
+  if (authorization && authorization->starts_with("Bearer ")) {
+    auto principal = sign_in.FromAccessToken(authorization->substr(7), request.request_id);
+    if (!principal.ok()) return Unauthorized(principal.error().message);
+    context.principal_ = std::move(principal).value();
+  } else if (auto cookie = CookieValue(request, kSessionCookie)) {
+    std::string csrf;
+    auto principal = sign_in.FromSession(*cookie, &csrf, request.request_id);
+    if (!principal.ok()) return Unauthorized(principal.error().message);
+    // A browser sends the cookie by itself; only our page knows the token.
+    if (ChangesState(request.method) && request.Header("x-csrf-token") != csrf) {
+      return Problem(403, "the X-CSRF-Token header is missing or wrong");
+    }
+    context.principal_ = std::move(principal).value();
+  } else {
+    return Unauthorized("sign in first: log in, or send a bearer access token");
+  }
+  if (access.kind == Access::Kind::kPermission) {
+    auto allowed = context.principal_.Require(access.permission);
+    if (!allowed.ok()) return Problem(allowed.error());
+  }
+  return std::nullopt;
+}
 
 store::Connection& RequestContext::db() {
   if (!connection_) connection_.emplace(database_.Acquire());
@@ -63,7 +115,12 @@ Response Router::Dispatch(Request& request, RequestContext& context) const {
       continue;
     }
     request.path_params = std::move(params);
+    context.throttle_ = throttle_.get();
+    context.principal_ = auth::Principal::Anonymous(request.request_id);
     try {
+      if (candidate.route.access.kind != Access::Kind::kPublic) {
+        if (auto refused = SignInCaller(request, candidate.route.access, context)) return *refused;
+      }
       return candidate.route.handler(request, context);
     } catch (const std::exception& e) {
       std::cerr << "request " << request.request_id << " " << request.method << " " << request.path

@@ -10,28 +10,48 @@
 #include <string>
 #include <vector>
 
+#include "auth/principal.h"
+#include "auth/sign_in.h"
 #include "http/request.h"
 #include "jobs/job_runner.h"
 #include "store/database.h"
 
 namespace spmis::http {
 
-// What a handler may use: the database, the job runner, the acting user.
+// What a handler may use: the database, the job runner, and who is asking
+// (set by the router from the request's session or access token).
 class RequestContext {
  public:
-  RequestContext(store::Database& database, jobs::JobRunner& jobs, Actor actor)
-      : database_(database), jobs_(jobs), actor_(std::move(actor)) {}
+  RequestContext(store::Database& database, jobs::JobRunner& jobs)
+      : database_(database), jobs_(jobs) {}
   // A pooled connection, taken at first use and returned with the context.
   store::Connection& db();
   store::Database& database() { return database_; }
   jobs::JobRunner& jobs() { return jobs_; }
-  const Actor& actor() const { return actor_; }
+  const auth::Principal& principal() const { return principal_; }
+  // The name and request id that history and audit entries record.
+  Actor actor() const { return principal_.actor(); }
+  auth::LoginThrottle& throttle() { return *throttle_; }
 
  private:
+  friend class Router;
   store::Database& database_;
   jobs::JobRunner& jobs_;
-  Actor actor_;
+  auth::Principal principal_;
+  auth::LoginThrottle* throttle_ = nullptr;
   std::optional<store::PooledConnection> connection_;
+};
+
+// Who may call a route. Every route states it: there is no default, so a new
+// route cannot forget its permission.
+struct Access {
+  enum class Kind { kPublic, kSignedIn, kPermission };
+  Kind kind = Kind::kPermission;
+  auth::Permission permission = auth::Permission::kSettingsManage;
+
+  static Access Public() { return {Kind::kPublic, {}}; }
+  static Access SignedIn() { return {Kind::kSignedIn, {}}; }
+  static Access Need(auth::Permission p) { return {Kind::kPermission, p}; }
 };
 
 using Handler = std::function<Response(const Request&, RequestContext&)>;
@@ -40,15 +60,22 @@ struct Route {
   std::string method;
   std::string pattern;
   std::string summary;
+  Access access;
   Handler handler;
 };
+
+// The session cookie's name; its CSRF token goes in the X-CSRF-Token header.
+inline constexpr char kSessionCookie[] = "spmis_session";
 
 class Router {
  public:
   void Add(Route route);
   const std::vector<Route>& routes() const { return routes_; }
-  // Finds the route, fills request.path_params and runs the handler. Errors
-  // escaping a handler become a 500 problem without internals.
+  // Finds the route, fills request.path_params, signs the caller in (a
+  // bearer token, or the session cookie with its CSRF token on changes),
+  // checks the route's access and runs the handler: 401 for no or a bad
+  // credential, 403 for a missing permission. Errors escaping a handler
+  // become a 500 problem without internals.
   Response Dispatch(Request& request, RequestContext& context) const;
 
  private:
@@ -56,8 +83,12 @@ class Router {
     Route route;
     std::vector<std::string> segments;
   };
+  // Sets the caller's principal; the response refusing them, if any.
+  std::optional<Response> SignInCaller(const Request& request, const Access& access,
+                                       RequestContext& context) const;
   std::vector<Compiled> compiled_;
   std::vector<Route> routes_;
+  std::unique_ptr<auth::LoginThrottle> throttle_ = std::make_unique<auth::LoginThrottle>();
 };
 
 }  // namespace spmis::http
