@@ -135,6 +135,17 @@ int Main(int argc, char** argv) {
   disable_cmd->add_option("NAME", user_disable.username, "the user name")->required();
   disable_cmd->callback([&] { exit_code = UserDisable(user_disable); });
 
+  auto* client_cmd = app.add_subcommand("client", "API clients (OAuth2 client credentials)");
+  client_cmd->require_subcommand(1);
+  ClientCreateCommand client_create;
+  auto* client_create_cmd =
+      client_cmd->add_subcommand("create", "Create an API client; prints its id and secret once");
+  AddDatabaseOption(client_create_cmd, client_create.database);
+  client_create_cmd->add_option("NAME", client_create.name, "what the client is")->required();
+  client_create_cmd->add_option("--role", client_create.role, "the role its tokens carry")
+      ->required();
+  client_create_cmd->callback([&] { exit_code = ClientCreate(client_create); });
+
   auto* audit_cmd = app.add_subcommand("audit", "The audit trail");
   audit_cmd->require_subcommand(1);
   std::string audit_database;

@@ -258,9 +258,14 @@ TEST(UserCommandTest, CreatesUsersFromAPasswordOnStdinAndVerifiesTheAuditTrail) 
   EXPECT_EQ(set_role.exit_code, 0) << set_role.err;
   auto disable = RunProcess({SpmisBinary(), "user", "disable", "ama", "--database", db});
   EXPECT_EQ(disable.out, "ama\tauditor\tdisabled\tareas=all\tprograms=all\n");
+  auto client = RunProcess(
+      {SpmisBinary(), "client", "create", "portal", "--role", "auditor", "--database", db});
+  EXPECT_EQ(client.exit_code, 0) << client.err;
+  EXPECT_TRUE(client.out.starts_with("client_id: spmis-")) << client.out;
+  EXPECT_NE(client.out.find("client_secret: "), std::string::npos);
   auto whole = RunProcess({SpmisBinary(), "audit", "verify", "--database", db});
   EXPECT_EQ(whole.exit_code, 0) << whole.out;
-  EXPECT_EQ(whole.out, "the audit trail is whole: 3 entries\n");
+  EXPECT_EQ(whole.out, "the audit trail is whole: 4 entries\n");
   // Someone with the database file edits an entry behind the application's back.
   auto tamper = RunProcess({"/usr/bin/sqlite3", db,
                             "DROP TRIGGER audit_log_no_update; "

@@ -93,6 +93,13 @@ struct UserChangeCommand {
 };
 int UserSetRole(const UserChangeCommand& options);
 int UserDisable(const UserChangeCommand& options);
+struct ClientCreateCommand {
+  std::string database;
+  std::string name;
+  std::string role;
+};
+// Prints the new API client's id and secret, once.
+int ClientCreate(const ClientCreateCommand& options);
 // Exit 0 when the audit trail's chain is whole, 1 (naming each break) when not.
 int AuditVerify(const std::string& database);
 

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "audit/audit_log.h"
+#include "auth/sign_in.h"
 #include "auth/user_service.h"
 #include "cli/commands.h"
 #include "cli/open_database.h"
@@ -97,6 +98,24 @@ int UserDisable(const UserChangeCommand& options) {
   auto user = auth::UserService(*connection).Disable(CommandLinePrincipal(), options.username);
   if (!user.ok()) return Report(user.error());
   PrintUser(*user);
+  return kExitOk;
+}
+
+int ClientCreate(const ClientCreateCommand& options) {
+  auto role = auth::ParseRole(options.role);
+  if (!role) {
+    std::cerr << "error: unknown role '" << options.role << "'\n";
+    return kExitRefused;
+  }
+  auto database = OpenMigratedDatabase(options.database);
+  if (!database) return kExitFailed;
+  auto connection = database->Acquire();
+  auth::LoginThrottle throttle;
+  auto client =
+      auth::SignIn(*connection, throttle).CreateClient(CommandLinePrincipal(), options.name, *role);
+  if (!client.ok()) return Report(client.error());
+  std::cout << "client_id: " << client->client_id << "\nclient_secret: " << client->secret
+            << "\n(the secret is shown only now: keep it safe)\n";
   return kExitOk;
 }
 
