@@ -429,6 +429,74 @@ TEST_P(HttpApiTest, ApiClientsGetSignedTokensThatCanBeRevoked) {
                 401);
 }
 
+TEST_P(HttpApiTest, ADistrictOfficerSeesOnlyTheirDistrict) {
+  {
+    auto connection = db().Acquire();
+    ASSERT_TRUE(
+        auth::UserService(*connection)
+            .Create(auth::Principal::System(),
+                    {"officer.dm01", "a long pass phrase", auth::Role::kRegistrar, {"DM-01"}, {}})
+            .ok());
+  }
+  HttpResult login =
+      HttpRequest(server_->port(), "POST", "/api/v1/auth/login",
+                  R"({"username": "officer.dm01", "password": "a long pass phrase"})");
+  ASSERT_EQ(login.status, 200);
+  std::string cookie = login.headers["set-cookie"].substr(0, login.headers["set-cookie"].find(';'));
+  auto get = [&](const std::string& target) {
+    return HttpRequest(server_->port(), "GET", target, "", {{"Cookie", cookie}});
+  };
+  // Everyone, as the unlimited registrar sees them.
+  auto all = GetJson("/api/v1/individuals?limit=1000");
+  int inside = 0, outside = 0;
+  std::string outsider;
+  for (const auto& person : all.at("items").as_array()) {
+    std::string area = person.at("area_code").is_string()
+                           ? std::string(person.at("area_code").as_string())
+                           : std::string();
+    if (area.starts_with("DM-01")) {
+      ++inside;
+    } else {
+      ++outside;
+      outsider = std::string(person.at("id").as_string());
+    }
+  }
+  ASSERT_GT(inside, 0);
+  ASSERT_GT(outside, 0);
+  HttpResult mine = get("/api/v1/individuals?limit=1000");
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  auto listed = boost::json::parse(mine.body);
+  EXPECT_EQ(listed.at("total").as_int64(), inside);
+  for (const auto& person : listed.at("items").as_array()) {
+    EXPECT_TRUE(person.at("area_code").as_string().starts_with("DM-01"));
+  }
+  // Another district's person is not there for them, by id either.
+  ExpectProblem(get("/api/v1/individuals/" + outsider), 404);
+  ExpectProblem(get("/api/v1/individuals/" + outsider + "/history"), 404);
+  EXPECT_EQ(Get("/api/v1/individuals/" + outsider).status, 200);
+  HttpResult groups = get("/api/v1/groups?limit=1000");
+  ASSERT_EQ(groups.status, 200);
+  auto group_page = boost::json::parse(groups.body);
+  for (const auto& group : group_page.at("items").as_array()) {
+    EXPECT_TRUE(group.at("area_code").is_string() &&
+                group.at("area_code").as_string().starts_with("DM-01"));
+  }
+}
+
+TEST_P(HttpApiTest, FiltersAreParametersNotSql) {
+  for (const char* attack : {"'%20OR%201=1--", "x');DROP%20TABLE%20individuals;--", "%25", "%5C"}) {
+    HttpResult result = Get(std::string("/api/v1/individuals?name=") + attack);
+    EXPECT_EQ(result.status, 200) << attack << ": " << result.body;
+    EXPECT_EQ(boost::json::parse(result.body).at("total").as_int64(), 0) << attack;
+    ExpectProblem(Get(std::string("/api/v1/individuals?area=") + attack), 400);
+  }
+  EXPECT_GT(GetJson("/api/v1/individuals").at("total").as_int64(), 0);  // still there
+  // A NUL or malformed UTF-8 in a parameter is refused before any query.
+  EXPECT_EQ(Get("/api/v1/individuals?name=%00").status, 400);
+  EXPECT_EQ(Get("/api/v1/individuals?name=%C3%28").status, 400);
+  EXPECT_EQ(Get("/api/v1/individuals?name=%FF").status, 400);
+}
+
 INSTANTIATE_BACKEND_TESTS(HttpApiTest);
 
 }  // namespace

@@ -47,6 +47,7 @@ Response ListIndividuals(const Request& request, RequestContext& context) {
   }
   ParseLimit(request, query.limit, errors);
   query.cursor = request.Query("cursor").value_or("");
+  query.within_area_paths = context.principal().area_paths;
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
   auto page = registry::IndividualService(context.db()).List(query);
   if (!page.ok()) return Problem(400, page.error().message, page.error().fields);
@@ -57,6 +58,10 @@ Response GetIndividual(const Request& request, RequestContext& context) {
   auto person =
       registry::IndividualService(context.db()).GetByRegistrantId(request.path_params.at("id"));
   if (!person.ok()) return Problem(person.error());
+  // Outside the caller's areas, it is as if there were no such person.
+  if (!context.principal().CoversArea(person->area_path)) {
+    return Problem(404, "no individual " + request.path_params.at("id"));
+  }
   Response response = JsonResponse(200, ToJson(*person));
   response.headers.emplace_back("ETag", "\"" + std::to_string(person->version) + "\"");
   return response;
@@ -66,6 +71,9 @@ Response IndividualHistory(const Request& request, RequestContext& context) {
   registry::IndividualService service(context.db());
   auto person = service.GetByRegistrantId(request.path_params.at("id"));
   if (!person.ok()) return Problem(person.error());
+  if (!context.principal().CoversArea(person->area_path)) {
+    return Problem(404, "no individual " + request.path_params.at("id"));
+  }
   auto history = service.History(person->id);
   if (!history.ok()) return Problem(history.error());
   return JsonResponse(200,
@@ -80,6 +88,14 @@ Response ListGroups(const Request& request, RequestContext& context) {
   auto page =
       registry::GroupService(context.db()).List(limit, request.Query("cursor").value_or(""));
   if (!page.ok()) return Problem(400, page.error().message, page.error().fields);
+  // A caller limited to areas sees only their groups (a page may then hold
+  // fewer than `limit`; the cursor still continues the listing).
+  if (!context.principal().area_paths.empty()) {
+    std::erase_if(page->items, [&](const registry::Group& g) {
+      return !context.principal().CoversArea(g.area_path);
+    });
+    page->total = -1;
+  }
   return JsonResponse(200, PageToJson(page->items, page->next, page->total));
 }
 
@@ -87,6 +103,9 @@ Response GetGroup(const Request& request, RequestContext& context) {
   registry::GroupService service(context.db());
   auto group = service.GetByRegistrantId(request.path_params.at("id"));
   if (!group.ok()) return Problem(group.error());
+  if (!context.principal().CoversArea(group->area_path)) {
+    return Problem(404, "no group " + request.path_params.at("id"));
+  }
   auto members = service.Members(group->id);
   if (!members.ok()) return Problem(members.error());
   boost::json::value body = ToJson(*group);

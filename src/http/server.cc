@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include "core/text.h"
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -103,7 +105,20 @@ class Session : public std::enable_shared_from_this<Session> {
     auto parsed = boost::urls::parse_origin_form(incoming.target());
     if (!parsed) return Fail(400, "malformed request target", incoming.keep_alive());
     request.path = parsed->path();
-    for (auto param : parsed->params()) request.query.emplace_back(param.key, param.value);
+    for (auto param : parsed->params()) {
+      std::string key = param.key, value = param.value;
+      // Decoded parameters are text: a NUL or malformed UTF-8 is refused here,
+      // before any filter or query sees it.
+      if (key.find('\0') != std::string::npos || value.find('\0') != std::string::npos ||
+          !IsValidUtf8(key) || !IsValidUtf8(value)) {
+        return Fail(400, "query parameters must be UTF-8 text without NUL characters",
+                    incoming.keep_alive());
+      }
+      request.query.emplace_back(std::move(key), std::move(value));
+    }
+    if (request.path.find('\0') != std::string::npos || !IsValidUtf8(request.path)) {
+      return Fail(400, "the path must be UTF-8 text without NUL characters", incoming.keep_alive());
+    }
     for (const auto& field : incoming) {
       std::string name(field.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -42,6 +42,7 @@ struct Group {
   std::string name;
   std::optional<int64_t> area_id;
   std::string area_code;  // filled on read; accepted on write
+  std::string area_path;  // filled on read: the area's materialised path, for scopes
   CustomValues custom;
   GroupStatus status = GroupStatus::kActive;
   int64_t version = 0;

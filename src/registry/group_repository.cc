@@ -7,7 +7,7 @@ constexpr const char* kSelect =
     "SELECT g.id, g.external_id, g.kind, g.name, g.area_id, a.code, g.custom, g.status, "
     "g.version, g.created_at, g.updated_at, "
     "(SELECT m.individual_id FROM group_memberships m WHERE m.group_id = g.id "
-    " AND m.role = 'head' AND m.end_date IS NULL) "
+    " AND m.role = 'head' AND m.end_date IS NULL), a.path "
     "FROM registry_groups g LEFT JOIN areas a ON a.id = g.area_id ";
 
 Group ReadGroup(store::Statement& row) {
@@ -24,6 +24,7 @@ Group ReadGroup(store::Statement& row) {
   g.created_at = row.TimestampAt(9);
   g.updated_at = row.TimestampAt(10);
   g.head_id = row.OptionalInt(11);
+  g.area_path = row.OptionalText(12).value_or("");
   return g;
 }
 

@@ -53,6 +53,7 @@ struct Individual {
   std::optional<GeoPoint> location;
   std::optional<int64_t> area_id;
   std::string area_code;  // filled on read; accepted on write when area_id is empty
+  std::string area_path;  // filled on read: the area's materialised path, for scopes
   bool disability = false;
   std::vector<IdDocument> documents;
   CustomValues custom;

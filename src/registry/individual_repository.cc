@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kSelect =
     "SELECT i.id, i.external_id, i.given_name, i.family_name, i.other_names, i.sex, "
     "i.birth_date, i.phone, i.email, i.address, i.latitude, i.longitude, i.area_id, a.code, "
-    "i.disability, i.custom, i.status, i.version, i.created_at, i.updated_at "
+    "i.disability, i.custom, i.status, i.version, i.created_at, i.updated_at, a.path "
     "FROM individuals i LEFT JOIN areas a ON a.id = i.area_id ";
 
 Individual ReadIndividual(store::Statement& row) {
@@ -35,6 +35,7 @@ Individual ReadIndividual(store::Statement& row) {
   p.version = row.Int(17);
   p.created_at = row.TimestampAt(18);
   p.updated_at = row.TimestampAt(19);
+  p.area_path = row.OptionalText(20).value_or("");
   return p;
 }
 
@@ -95,6 +96,13 @@ void AppendFilter(store::QueryBuilder& q, const IndividualFilter& f) {
     q.Sql("AND i.area_id IN (SELECT id FROM areas WHERE path LIKE ")
         .Value(*f.area_path + "%")
         .Sql(") ");
+  }
+  if (!f.within_paths.empty()) {
+    q.Sql("AND i.area_id IN (SELECT id FROM areas WHERE ");
+    for (size_t i = 0; i < f.within_paths.size(); ++i) {
+      q.Sql(i == 0 ? "path LIKE " : " OR path LIKE ").Value(f.within_paths[i] + "%");
+    }
+    q.Sql(") ");
   }
   if (f.born_from) q.Sql("AND i.birth_date >= ").Value(*f.born_from).Sql(" ");
   if (f.born_to) q.Sql("AND i.birth_date <= ").Value(*f.born_to).Sql(" ");

@@ -19,8 +19,10 @@ const char* IndividualSortName(IndividualSort sort);
 struct IndividualFilter {
   std::string name;                      // case-insensitive part of the full name
   std::optional<std::string> area_path;  // the area and all below it
-  std::optional<Date> born_from;         // inclusive
-  std::optional<Date> born_to;           // inclusive
+  // Only people in these areas and below (the caller's scope); empty: all.
+  std::vector<std::string> within_paths;
+  std::optional<Date> born_from;  // inclusive
+  std::optional<Date> born_to;    // inclusive
   std::optional<IndividualStatus> status;
 };
 

@@ -233,6 +233,7 @@ Result<Page<Individual>> IndividualService::List(const IndividualQuery& query) {
   request.filter.born_from = query.born_from;
   request.filter.born_to = query.born_to;
   request.filter.status = query.status;
+  request.filter.within_paths = query.within_area_paths;
   request.sort = query.sort;
   request.descending = query.descending;
   request.limit = query.limit;

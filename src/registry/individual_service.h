@@ -22,6 +22,9 @@ namespace spmis::registry {
 struct IndividualQuery {
   std::string name;
   std::string area_code;  // the area and its sub-areas
+  // The caller's area scope: only people in these areas (materialised paths)
+  // and below are listed; empty for a caller not limited by area.
+  std::vector<std::string> within_area_paths;
   std::optional<Date> born_from;
   std::optional<Date> born_to;
   std::optional<IndividualStatus> status;
