@@ -2,6 +2,9 @@
 
 #include <sodium.h>
 
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "audit/audit_log.h"
@@ -77,8 +80,18 @@ struct KeyPair {
 };
 
 // The signing key, made at first use. Two servers starting together may
-// both make one; every server then uses the oldest.
+// both make one; every server then uses the oldest. Read once per process.
+KeyPair ReadOrMakeSigningKey(store::Connection& db);
+
 KeyPair SigningKey(store::Connection& db) {
+  static std::mutex mutex;
+  static std::optional<KeyPair> cached;
+  std::lock_guard lock(mutex);
+  if (!cached) cached = ReadOrMakeSigningKey(db);
+  return *cached;
+}
+
+KeyPair ReadOrMakeSigningKey(store::Connection& db) {
   auto read = [&]() -> std::optional<KeyPair> {
     auto query = db.Prepare("SELECT public_key, secret_key FROM signing_keys ORDER BY id LIMIT 1");
     if (!query->Step()) return std::nullopt;
@@ -321,7 +334,59 @@ Result<TokenClaims> VerifyToken(store::Connection& db, std::string_view token) {
 
 }  // namespace
 
+namespace {
+
+// Tokens checked in the last few seconds, so a busy integration does not pay
+// for a signature check and two lookups per request. A revocation here drops
+// the entry at once; one made on another server takes effect within
+// kRecheckSeconds.
+class VerifiedTokens {
+ public:
+  static constexpr int64_t kRecheckSeconds = 5;
+
+  std::optional<Principal> Find(std::string_view token, int64_t now) {
+    std::lock_guard lock(mutex_);
+    auto found = entries_.find(std::string(token));
+    if (found == entries_.end()) return std::nullopt;
+    if (found->second.checked_at + kRecheckSeconds < now || found->second.expires <= now) {
+      entries_.erase(found);
+      return std::nullopt;
+    }
+    return found->second.principal;
+  }
+  void Put(std::string_view token, const Principal& principal, int64_t expires, int64_t now) {
+    std::lock_guard lock(mutex_);
+    if (entries_.size() > 10'000) entries_.clear();  // bounded
+    entries_[std::string(token)] = {principal, expires, now};
+  }
+  void Forget(std::string_view token) {
+    std::lock_guard lock(mutex_);
+    entries_.erase(std::string(token));
+  }
+
+ private:
+  struct Entry {
+    Principal principal;
+    int64_t expires;
+    int64_t checked_at;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+VerifiedTokens& Verified() {
+  static VerifiedTokens tokens;
+  return tokens;
+}
+
+}  // namespace
+
 Result<Principal> SignIn::FromAccessToken(std::string_view token, std::string request_id) {
+  int64_t now = Timestamp::Now().micros_since_epoch() / 1'000'000;
+  if (auto cached = Verified().Find(token, now)) {
+    cached->request_id = std::move(request_id);
+    return *cached;
+  }
   SPMIS_ASSIGN_OR_RETURN(TokenClaims claims, VerifyToken(db_, token));
   if (claims.expires < Timestamp::Now().micros_since_epoch() / 1'000'000) {
     return Unauthenticated("the access token has expired: ask for a new one");
@@ -336,12 +401,15 @@ Result<Principal> SignIn::FromAccessToken(std::string_view token, std::string re
   Principal p;
   p.name = "client:" + std::string(client->Text(0));
   p.role = claims.role;
+  client->Reset();
+  Verified().Put(token, p, claims.expires, now);
   p.request_id = std::move(request_id);
   return p;
 }
 
 Status SignIn::RevokeToken(std::string_view token) {
   SPMIS_ASSIGN_OR_RETURN(TokenClaims claims, VerifyToken(db_, token));
+  Verified().Forget(token);
   auto insert = db_.Prepare(
       "INSERT INTO revoked_tokens (token_id, revoked_at, expires_at) VALUES ($1, $2, $3) "
       "ON CONFLICT (token_id) DO NOTHING");
