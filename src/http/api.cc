@@ -14,6 +14,16 @@ Router BuildApiRouter() {
   AddRegistryRoutes(router);
   AddJobRoutes(router);
   AddImportRoutes(router);
+  // Last, so that it describes every route, itself included.
+  Route openapi{"GET", "/api/v1/openapi.json", "This document: the API in OpenAPI 3.1",
+                Access::Public(), nullptr};
+  std::vector<Route> documented = router.routes();
+  documented.push_back(openapi);
+  std::string document = OpenApiDocument(documented);
+  openapi.handler = [document](const Request&, RequestContext&) {
+    return Response::Json(200, document);
+  };
+  router.Add(std::move(openapi));
   return router;
 }
 

@@ -18,6 +18,9 @@ void AddJobRoutes(Router& router);
 void AddImportRoutes(Router& router);
 void AddAuthRoutes(Router& router);
 
+// The OpenAPI 3.1 document of these routes, as JSON text.
+std::string OpenApiDocument(const std::vector<Route>& routes);
+
 // Helpers shared by route files.
 Response JsonResponse(int status, const boost::json::value& body);
 // Parses "limit" (default 50, 1..1000) into `limit`; false after adding an error.

@@ -497,6 +497,36 @@ TEST_P(HttpApiTest, FiltersAreParametersNotSql) {
   EXPECT_EQ(Get("/api/v1/individuals?name=%FF").status, 400);
 }
 
+TEST_P(HttpApiTest, TheOpenApiDocumentDescribesEveryRouteAsTheRouterEnforcesIt) {
+  HttpResult result = HttpRequest(server_->port(), "GET", "/api/v1/openapi.json");
+  ASSERT_EQ(result.status, 200);
+  auto document = boost::json::parse(result.body);
+  EXPECT_EQ(document.at("openapi").as_string(), "3.1.0");
+  const auto& paths = document.at("paths").as_object();
+  size_t operations = 0;
+  for (const auto& [path, item] : paths) operations += item.as_object().size();
+  EXPECT_EQ(operations, router_.routes().size());  // nothing stale, nothing missing
+  for (const Route& route : router_.routes()) {
+    std::string method = route.method;
+    for (char& c : method) c = static_cast<char>(std::tolower(c));
+    const auto* item = paths.if_contains(route.pattern);
+    ASSERT_NE(item, nullptr) << route.pattern;
+    const auto* op = item->as_object().if_contains(method);
+    ASSERT_NE(op, nullptr) << route.method << " " << route.pattern;
+    bool open = op->at("security").as_array().empty();
+    EXPECT_EQ(open, route.access.kind == Access::Kind::kPublic) << route.pattern;
+    if (route.access.kind == Access::Kind::kPermission) {
+      EXPECT_EQ(op->at("x-permission").as_string(), auth::PermissionName(route.access.permission))
+          << route.pattern;
+    } else {
+      EXPECT_EQ(op->as_object().if_contains("x-permission"), nullptr) << route.pattern;
+    }
+    size_t placeholders = std::count(route.pattern.begin(), route.pattern.end(), '{');
+    const auto* parameters = op->as_object().if_contains("parameters");
+    EXPECT_EQ(parameters ? parameters->as_array().size() : 0u, placeholders) << route.pattern;
+  }
+}
+
 INSTANTIATE_BACKEND_TESTS(HttpApiTest);
 
 }  // namespace
