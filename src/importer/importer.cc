@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "audit/audit_log.h"
 #include "importer/csv_writer.h"
 #include "importer/import_repository.h"
 #include "importer/row_processor.h"
@@ -96,12 +97,30 @@ std::string TempReportPath() {
       .string();
 }
 
+// Ends the import's record and enters it in the audit trail, together: one
+// entry per import (who, the file, its checksum, the counts); each row's
+// change is in the registrants' history.
+void FinishImport(store::Connection& connection, const ImportRecord& record,
+                  const std::optional<std::string>& error_report) {
+  store::Transaction transaction(connection);
+  ImportRepository(connection).Finish(record, error_report);
+  boost::json::object after{
+      {"kind", ImportKindName(record.kind)}, {"file_name", record.file_name},
+      {"checksum_sha256", record.checksum},  {"state", ImportStateName(record.state)},
+      {"read", record.counts.read},          {"created", record.counts.created},
+      {"updated", record.counts.updated},    {"failed", record.counts.failed}};
+  audit::AuditLog(connection)
+      .Append(Actor{record.created_by, ""}, "import", "import", std::to_string(record.id),
+              std::nullopt, boost::json::serialize(after));
+  transaction.Commit();
+}
+
 void Refuse(store::Database& database, ImportRecord& record, const std::string& reason) {
   record.state = ImportState::kRefused;
   record.message = reason;
   record.finished_at = Timestamp::Now();
   auto connection = database.Acquire();
-  ImportRepository(*connection).Finish(record, std::nullopt);
+  FinishImport(*connection, record, std::nullopt);
 }
 
 }  // namespace
@@ -313,7 +332,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     record.finished_at = Timestamp::Now();
     (void)report.Close();
     auto fresh = database.Acquire();
-    ImportRepository(*fresh).Finish(record, std::nullopt);
+    FinishImport(*fresh, record, std::nullopt);
     throw;
   }
   (void)report.Close();
@@ -337,7 +356,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     std::filesystem::remove(report_path);
   if (record.state == ImportState::kRunning) record.state = ImportState::kCompleted;
   record.finished_at = Timestamp::Now();
-  ImportRepository(*connection).Finish(record, stored_report);
+  FinishImport(*connection, record, stored_report);
   return record;
 }
 

@@ -1,5 +1,7 @@
 #include "registry/area_service.h"
 
+#include "registry/audit_record.h"
+
 #include <boost/json.hpp>
 
 #include "registry/area_repository.h"
@@ -31,7 +33,7 @@ std::optional<std::string> CheckBoundary(std::string_view geojson) {
   return std::nullopt;
 }
 
-Result<Area> AreaService::Create(Area area, const Actor& /*actor*/) {
+Result<Area> AreaService::Create(Area area, const Actor& actor) {
   std::vector<FieldError> errors;
   FieldChecker check(errors);
   if (area.code.empty() || area.code.size() > 50) {
@@ -72,6 +74,7 @@ Result<Area> AreaService::Create(Area area, const Actor& /*actor*/) {
   if (!errors.empty()) return Error::Invalid("the area was not saved", std::move(errors));
   area.created_at = area.updated_at = Timestamp::Now();
   repository.Insert(area, parent_path);
+  AuditCreated(db_, actor, area);
   transaction.Commit();
   return *repository.FindById(area.id);
 }

@@ -4,6 +4,7 @@
 
 #include "core/registrant_id.h"
 #include "registry/area_repository.h"
+#include "registry/audit_record.h"
 #include "registry/configuration_repository.h"
 #include "registry/group_repository.h"
 #include "registry/history_repository.h"
@@ -84,6 +85,7 @@ Result<Group> GroupService::Create(Group group, const Actor& actor) {
   GroupRepository(db_).Insert(group);
   HistoryRepository(db_).Append(
       Entry(group.id, "created", "", std::nullopt, std::nullopt, actor, group.created_at));
+  AuditCreated(db_, actor, group);
   transaction.Commit();
   return Get(group.id);
 }
@@ -128,6 +130,7 @@ Result<Group> GroupService::Update(Group group, int64_t expected_version, const 
   }
   HistoryRepository history(db_);
   for (const auto& change : changes) history.Append(change);
+  AuditChanged(db_, actor, "update", "group", group.registrant_id(), changes);
   transaction.Commit();
   return Get(group.id);
 }
@@ -206,9 +209,11 @@ Result<Membership> GroupService::AddMember(Membership membership, const Actor& a
     }
   }
   groups.InsertMembership(membership);
-  HistoryRepository(db_).Append(Entry(membership.group_id, "member_added",
-                                      PersonIdText(membership.individual_id), std::nullopt,
-                                      membership.role, actor, Timestamp::Now()));
+  HistoryEntry added =
+      Entry(membership.group_id, "member_added", PersonIdText(membership.individual_id),
+            std::nullopt, membership.role, actor, Timestamp::Now());
+  HistoryRepository(db_).Append(added);
+  AuditChanged(db_, actor, "add_member", "group", group->registrant_id(), {added});
   transaction.Commit();
   return *groups.FindMembership(membership.id);
 }
@@ -228,9 +233,11 @@ Result<Membership> GroupService::EndMember(int64_t membership_id, std::optional<
     return Error::Invalid("the membership was not ended", {{"end_date", "is before start_date"}});
   }
   groups.EndMembership(membership_id, end, Timestamp::Now());
-  HistoryRepository(db_).Append(Entry(membership->group_id, "member_ended",
-                                      PersonIdText(membership->individual_id), membership->role,
-                                      end.ToString(), actor, Timestamp::Now()));
+  HistoryEntry ended =
+      Entry(membership->group_id, "member_ended", PersonIdText(membership->individual_id),
+            membership->role, end.ToString(), actor, Timestamp::Now());
+  HistoryRepository(db_).Append(ended);
+  AuditChanged(db_, actor, "end_member", "group", GroupIdText(membership->group_id), {ended});
   transaction.Commit();
   return *groups.FindMembership(membership_id);
 }

@@ -4,6 +4,7 @@
 
 #include "core/registrant_id.h"
 #include "registry/area_repository.h"
+#include "registry/audit_record.h"
 #include "registry/configuration_repository.h"
 #include "registry/history_repository.h"
 #include "registry/validation.h"
@@ -160,6 +161,7 @@ Result<Individual> IndividualService::Create(Individual person, const Actor& act
     created.actor = actor.name;
     created.changed_at = person.created_at;
     HistoryRepository(db_).Append(created);
+    AuditCreated(db_, actor, person);
     transaction.Commit();
   } catch (const store::DatabaseError& error) {
     if (error.kind() == store::DatabaseError::Kind::kConstraint) return FromConstraint(error);
@@ -196,6 +198,7 @@ Result<Individual> IndividualService::Update(Individual person, int64_t expected
       change.changed_at = person.updated_at;
       history.Append(change);
     }
+    AuditChanged(db_, actor, "update", "individual", person.registrant_id(), changes);
     transaction.Commit();
   } catch (const store::DatabaseError& error) {
     if (error.kind() == store::DatabaseError::Kind::kConstraint) return FromConstraint(error);

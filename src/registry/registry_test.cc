@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "audit/audit_log.h"
 #include "registry/area_service.h"
 #include "registry/configuration_service.h"
 #include "registry/group_service.h"
@@ -217,6 +218,35 @@ TEST_P(RegistryTest, UpdateRecordsFieldHistoryAndRefusesStaleVersions) {
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(service.Get(created.id)->given_name, "Amina");
+}
+
+TEST_P(RegistryTest, EveryWriteIsInTheAuditTrailWithBeforeAndAfter) {
+  IndividualService service(conn());
+  Individual created = MustCreate(Person("Amina", "Odhiambo", "KE-NBO-1"));
+  Individual changed = created;
+  changed.family_name = "Otieno";
+  ASSERT_TRUE(service.Update(changed, created.version, Actor{"registrar.baraka", "req-7"}).ok());
+  Individual refused = changed;
+  refused.birth_date = Date::FromYmd(2999, 1, 1);  // in the future: refused, not audited
+  EXPECT_FALSE(service.Update(refused, 2, Actor{"registrar.baraka", "req-8"}).ok());
+
+  audit::AuditQuery query;
+  query.entity_type = "individual";
+  query.entity_id = created.registrant_id();
+  auto entries = audit::AuditLog(conn()).Find(query);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].action, "create");
+  EXPECT_NE(entries[0].after->find("\"family_name\":\"Odhiambo\""), std::string::npos);
+  EXPECT_EQ(entries[1].action, "update");
+  EXPECT_EQ(entries[1].actor, "registrar.baraka");
+  EXPECT_EQ(entries[1].request_id, "req-7");
+  EXPECT_EQ(*entries[1].before, "{\"family_name\":\"Odhiambo\"}");
+  EXPECT_EQ(*entries[1].after, "{\"family_name\":\"Otieno\"}");
+  // The areas made in SetUp are there too, and the chain is whole.
+  query.entity_type = "area";
+  query.entity_id.reset();
+  EXPECT_EQ(audit::AuditLog(conn()).Find(query).size(), 4u);
+  EXPECT_TRUE(audit::AuditLog(conn()).Verify().ok());
 }
 
 TEST_P(RegistryTest, ListFiltersByNameAreaTreeBirthDateAndStatus) {
