@@ -110,6 +110,46 @@ AuditEntry AuditLog::Append(const Actor& actor, std::string action, std::string 
   return entry;
 }
 
+void AuditLog::AppendAll(std::vector<AuditEntry>& entries) {
+  if (entries.empty()) return;
+  store::Transaction transaction(db_);
+  auto head = db_.Prepare(
+      "UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash");
+  head->Bind(1, static_cast<int64_t>(entries.size()));
+  if (!head->Step()) throw std::runtime_error("the audit head row is missing");
+  int64_t seq = head->Int(0) - static_cast<int64_t>(entries.size());
+  std::string previous(head->Text(1));
+  head->Reset();
+  Timestamp now = Timestamp::Now();
+  auto insert = db_.BulkInsert(
+      "audit_log", {"seq", "at", "actor", "request_id", "action", "entity_type", "entity_id",
+                    "before_value", "after_value", "prev_hash", "hash"});
+  for (AuditEntry& e : entries) {
+    e.seq = ++seq;
+    e.at = now;
+    e.prev_hash = previous;
+    e.hash = EntryHash(e);
+    previous = e.hash;
+    insert->Add(e.seq);
+    insert->Add(e.at.ToString());
+    insert->Add(e.actor);
+    insert->Add(e.request_id);
+    insert->Add(e.action);
+    insert->Add(e.entity_type);
+    insert->Add(e.entity_id);
+    insert->Add(e.before);
+    insert->Add(e.after);
+    insert->Add(e.prev_hash);
+    insert->Add(e.hash);
+    insert->EndRow();
+  }
+  insert->Finish();
+  auto end = db_.Prepare("UPDATE audit_head SET last_hash = $1 WHERE id = 1");
+  end->Bind(1, previous);
+  end->Execute();
+  transaction.Commit();
+}
+
 std::vector<AuditEntry> AuditLog::Find(const AuditQuery& query) {
   store::QueryBuilder q(std::string("SELECT ") + kColumns + " FROM audit_log WHERE seq > ");
   q.Value(query.after_seq);

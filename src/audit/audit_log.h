@@ -61,6 +61,11 @@ class AuditLog {
                     std::string entity_id, std::optional<std::string> before,
                     std::optional<std::string> after);
 
+  // Appends several entries (their actor, request_id, action, entity, before
+  // and after filled in) in order, with one update of the chain's head and a
+  // bulk insert: for the batches of recorded reads.
+  void AppendAll(std::vector<AuditEntry>& entries);
+
   std::vector<AuditEntry> Find(const AuditQuery& query);
   VerifyReport Verify();
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "audit/audit_log.h"
+#include "audit/read_recorder.h"
 #include "auth/password.h"
 #include "auth/user_repository.h"
 #include "auth/user_service.h"
@@ -289,3 +290,34 @@ INSTANTIATE_BACKEND_TESTS(AuditLogTest);
 
 }  // namespace
 }  // namespace spmis::auth
+
+namespace spmis::audit {
+namespace {
+
+class ReadRecorderTest : public spmis::testing::BackendTest {};
+
+TEST_P(ReadRecorderTest, EntersReadsInBatchesAndEverythingAtTheEnd) {
+  {
+    ReadRecorder reads(db(), std::chrono::milliseconds(50));
+    for (int i = 0; i < 100; ++i) {
+      reads.Record(Actor{"ama", "req-" + std::to_string(i)}, "individual", std::to_string(i));
+    }
+  }  // the destructor enters what is pending
+  auto connection = db().Acquire();
+  auto report = AuditLog(*connection).Verify();
+  EXPECT_TRUE(report.ok());
+  EXPECT_EQ(report.entries, 100);
+  AuditQuery query;
+  query.limit = 1000;
+  auto entries = AuditLog(*connection).Find(query);
+  ASSERT_EQ(entries.size(), 100u);
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(entries[i].entity_id, std::to_string(i));  // in the order read
+    EXPECT_EQ(entries[i].action, "read");
+  }
+}
+
+INSTANTIATE_BACKEND_TESTS(ReadRecorderTest);
+
+}  // namespace
+}  // namespace spmis::audit

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "audit/read_recorder.h"
 #include "auth/user_service.h"
 #include "cli/commands.h"
 #include "cli/open_database.h"
@@ -59,8 +60,10 @@ int Serve(const ServeOptions& options) {
   server_options.address = options.address;
   server_options.port = static_cast<uint16_t>(options.port);
   server_options.threads = options.threads;
+  // Reads of personal data are entered in the audit trail in batches.
+  audit::ReadRecorder reads(*database);
   http::HttpServer server(server_options, [&](http::Request& request) {
-    http::RequestContext context(*database, runner);
+    http::RequestContext context(*database, runner, &reads);
     return router.Dispatch(request, context);
   });
   try {

@@ -7,6 +7,8 @@
 #include <thread>
 #include <tuple>
 
+#include "audit/audit_log.h"
+#include "audit/read_recorder.h"
 #include "auth/sign_in.h"
 #include "auth/user_service.h"
 #include "core/registrant_id.h"
@@ -495,6 +497,22 @@ TEST_P(HttpApiTest, FiltersAreParametersNotSql) {
   EXPECT_EQ(Get("/api/v1/individuals?name=%00").status, 400);
   EXPECT_EQ(Get("/api/v1/individuals?name=%C3%28").status, 400);
   EXPECT_EQ(Get("/api/v1/individuals?name=%FF").status, 400);
+}
+
+TEST_P(HttpApiTest, ReadsOfPersonalDataAreInTheAuditTrail) {
+  auto page = GetJson("/api/v1/individuals?limit=1");
+  std::string id(page.at("items").as_array().at(0).at("id").as_string());
+  EXPECT_EQ(Get("/api/v1/individuals/" + id).status, 200);
+  auto connection = db().Acquire();
+  audit::AuditQuery query;
+  query.actor = "registrar.test";
+  auto entries = audit::AuditLog(*connection).Find(query);
+  std::vector<std::string> reads;
+  for (const auto& e : entries) {
+    if (e.action == "read") reads.push_back(e.entity_type + " " + e.entity_id);
+  }
+  EXPECT_EQ(reads, (std::vector<std::string>{"individual_list /api/v1/individuals?limit=1",
+                                             "individual " + id}));
 }
 
 TEST_P(HttpApiTest, TheOpenApiDocumentDescribesEveryRouteAsTheRouterEnforcesIt) {

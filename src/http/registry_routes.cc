@@ -51,6 +51,7 @@ Response ListIndividuals(const Request& request, RequestContext& context) {
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
   auto page = registry::IndividualService(context.db()).List(query);
   if (!page.ok()) return Problem(400, page.error().message, page.error().fields);
+  context.RecordRead("individual_list", request.target);
   return JsonResponse(200, PageToJson(page->items, page->next, page->total));
 }
 
@@ -62,6 +63,7 @@ Response GetIndividual(const Request& request, RequestContext& context) {
   if (!context.principal().CoversArea(person->area_path)) {
     return Problem(404, "no individual " + request.path_params.at("id"));
   }
+  context.RecordRead("individual", person->registrant_id());
   Response response = JsonResponse(200, ToJson(*person));
   response.headers.emplace_back("ETag", "\"" + std::to_string(person->version) + "\"");
   return response;
@@ -76,6 +78,7 @@ Response IndividualHistory(const Request& request, RequestContext& context) {
   }
   auto history = service.History(person->id);
   if (!history.ok()) return Problem(history.error());
+  context.RecordRead("individual", person->registrant_id());
   return JsonResponse(200,
                       PageToJson(*history, std::nullopt, static_cast<int64_t>(history->size())));
 }
@@ -96,6 +99,7 @@ Response ListGroups(const Request& request, RequestContext& context) {
     });
     page->total = -1;
   }
+  context.RecordRead("group_list", request.target);
   return JsonResponse(200, PageToJson(page->items, page->next, page->total));
 }
 
@@ -108,6 +112,7 @@ Response GetGroup(const Request& request, RequestContext& context) {
   }
   auto members = service.Members(group->id);
   if (!members.ok()) return Problem(members.error());
+  context.RecordRead("group", group->registrant_id());
   boost::json::value body = ToJson(*group);
   boost::json::array list;
   for (const auto& m : *members) list.push_back(ToJson(m));

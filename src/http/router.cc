@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "audit/audit_log.h"
 #include "core/text.h"
 #include "http/problem.h"
 
@@ -68,6 +69,15 @@ std::optional<Response> Router::SignInCaller(const Request& request, const Acces
     if (!allowed.ok()) return Problem(allowed.error());
   }
   return std::nullopt;
+}
+
+void RequestContext::RecordRead(std::string entity_type, std::string entity_id) {
+  if (reads_ != nullptr) {
+    reads_->Record(actor(), std::move(entity_type), std::move(entity_id));
+  } else {
+    audit::AuditLog(db()).Append(actor(), "read", std::move(entity_type), std::move(entity_id),
+                                 std::nullopt, std::nullopt);
+  }
 }
 
 store::Connection& RequestContext::db() {

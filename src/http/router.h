@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/read_recorder.h"
 #include "auth/principal.h"
 #include "auth/sign_in.h"
 #include "http/request.h"
@@ -22,8 +23,11 @@ namespace spmis::http {
 // (set by the router from the request's session or access token).
 class RequestContext {
  public:
-  RequestContext(store::Database& database, jobs::JobRunner& jobs)
-      : database_(database), jobs_(jobs) {}
+  // Reads of personal data go to `reads` in batches; without one they are
+  // entered at once.
+  RequestContext(store::Database& database, jobs::JobRunner& jobs,
+                 audit::ReadRecorder* reads = nullptr)
+      : database_(database), jobs_(jobs), reads_(reads) {}
   // A pooled connection, taken at first use and returned with the context.
   store::Connection& db();
   store::Database& database() { return database_; }
@@ -32,6 +36,8 @@ class RequestContext {
   // The name and request id that history and audit entries record.
   Actor actor() const { return principal_.actor(); }
   auth::LoginThrottle& throttle() { return *throttle_; }
+  // Enters a read of personal data in the audit trail.
+  void RecordRead(std::string entity_type, std::string entity_id);
 
  private:
   friend class Router;
@@ -39,6 +45,7 @@ class RequestContext {
   jobs::JobRunner& jobs_;
   auth::Principal principal_;
   auth::LoginThrottle* throttle_ = nullptr;
+  audit::ReadRecorder* reads_ = nullptr;
   std::optional<store::PooledConnection> connection_;
 };
 
