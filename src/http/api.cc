@@ -11,6 +11,7 @@ Router BuildApiRouter() {
   Router router;
   AddHealthRoutes(router);
   AddAuthRoutes(router);
+  AddUserRoutes(router);
   AddRegistryRoutes(router);
   AddJobRoutes(router);
   AddImportRoutes(router);
@@ -25,6 +26,15 @@ Router BuildApiRouter() {
   };
   router.Add(std::move(openapi));
   return router;
+}
+
+std::optional<boost::json::object> JsonObjectBody(const Request& request) {
+  boost::json::parse_options options;
+  options.max_depth = 16;
+  boost::system::error_code ec;
+  boost::json::value value = boost::json::parse(request.body, ec, {}, options);
+  if (ec || !value.is_object()) return std::nullopt;
+  return value.as_object();
 }
 
 Response JsonResponse(int status, const boost::json::value& body) {

@@ -17,11 +17,15 @@ void AddRegistryRoutes(Router& router);
 void AddJobRoutes(Router& router);
 void AddImportRoutes(Router& router);
 void AddAuthRoutes(Router& router);
+void AddUserRoutes(Router& router);
 
 // The OpenAPI 3.1 document of these routes, as JSON text.
 std::string OpenApiDocument(const std::vector<Route>& routes);
 
 // Helpers shared by route files.
+// A JSON object body, or nullopt for a malformed, non-object or more than 16
+// levels deep one.
+std::optional<boost::json::object> JsonObjectBody(const Request& request);
 Response JsonResponse(int status, const boost::json::value& body);
 // Parses "limit" (default 50, 1..1000) into `limit`; false after adding an error.
 bool ParseLimit(const Request& request, int& limit, std::vector<FieldError>& errors);

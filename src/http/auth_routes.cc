@@ -15,17 +15,6 @@ namespace {
 
 namespace json = boost::json;
 
-// A JSON object body, or nullopt after a malformed, non-object or too deeply
-// nested one.
-std::optional<json::object> JsonObjectBody(const Request& request) {
-  json::parse_options options;
-  options.max_depth = 16;
-  boost::system::error_code ec;
-  json::value value = json::parse(request.body, ec, {}, options);
-  if (ec || !value.is_object()) return std::nullopt;
-  return value.as_object();
-}
-
 std::string StringField(const json::object& o, const char* name) {
   auto* v = o.if_contains(name);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();

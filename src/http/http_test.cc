@@ -499,6 +499,44 @@ TEST_P(HttpApiTest, FiltersAreParametersNotSql) {
   EXPECT_EQ(Get("/api/v1/individuals?name=%FF").status, 400);
 }
 
+TEST_P(HttpApiTest, AdministratorsManageUsersAndClientsOverTheApi) {
+  auto [cookie, csrf] = LogInAs("admin.test", auth::Role::kAdministrator);
+  auto send = [&](const std::string& method, const std::string& target, const std::string& body) {
+    return HttpRequest(server_->port(), method, target, body,
+                       {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  };
+  HttpResult created = send("POST", "/api/v1/users",
+                            R"({"username": "chebet", "password": "a long pass phrase",
+                                "role": "enrollment_officer", "areas": ["DM-01"]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers["location"], "/api/v1/users/chebet");
+  auto user = boost::json::parse(created.body);
+  EXPECT_EQ(user.at("role").as_string(), "enrollment_officer");
+  EXPECT_EQ(user.at("areas").as_array().at(0).as_string(), "DM-01");
+  EXPECT_EQ(user.as_object().if_contains("password"), nullptr);
+  HttpResult bad =
+      send("POST", "/api/v1/users", R"({"username": "x", "password": "short", "role": "emperor"})");
+  ExpectProblem(bad, 422);
+  HttpResult role = send("PATCH", "/api/v1/users/chebet", R"({"role": "auditor"})");
+  ASSERT_EQ(role.status, 200) << role.body;
+  EXPECT_EQ(boost::json::parse(role.body).at("role").as_string(), "auditor");
+  HttpResult disabled = send("PATCH", "/api/v1/users/chebet", R"({"disabled": true})");
+  EXPECT_TRUE(boost::json::parse(disabled.body).at("disabled").as_bool());
+  ExpectProblem(send("PATCH", "/api/v1/users/nobody", R"({"role": "auditor"})"), 404);
+  HttpResult list = send("GET", "/api/v1/users", "");
+  EXPECT_EQ(boost::json::parse(list.body).at("items").as_array().size(), 3u);  // + registrar.test
+  HttpResult client = send("POST", "/api/v1/clients", R"({"name": "portal", "role": "auditor"})");
+  ASSERT_EQ(client.status, 201) << client.body;
+  EXPECT_TRUE(boost::json::parse(client.body).at("client_id").as_string().starts_with("spmis-"));
+  // A Registrar cannot.
+  ExpectProblem(
+      Send("POST", "/api/v1/users",
+           R"({"username": "sneaky", "password": "a long pass phrase", "role": "administrator"})"),
+      403);
+  // Deeply nested JSON is refused before anything reads it.
+  ExpectProblem(send("POST", "/api/v1/users", std::string(100, '[') + std::string(100, ']')), 400);
+}
+
 TEST_P(HttpApiTest, ReadsOfPersonalDataAreInTheAuditTrail) {
   auto page = GetJson("/api/v1/individuals?limit=1");
   std::string id(page.at("items").as_array().at(0).at("id").as_string());
