@@ -537,6 +537,37 @@ TEST_P(HttpApiTest, AdministratorsManageUsersAndClientsOverTheApi) {
   ExpectProblem(send("POST", "/api/v1/users", std::string(100, '[') + std::string(100, ']')), 400);
 }
 
+TEST_P(HttpApiTest, ARetriedPostWithTheSameIdempotencyKeyIsDoneOnce) {
+  auto [cookie, csrf] = LogInAs("admin.test", auth::Role::kAdministrator);
+  auto post = [&](const std::string& key, const std::string& body) {
+    return HttpRequest(server_->port(), "POST", "/api/v1/users", body,
+                       {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Idempotency-Key", key}});
+  };
+  std::string body =
+      R"({"username": "kamau", "password": "a long pass phrase", "role": "auditor"})";
+  HttpResult first = post("key-1", body);
+  ASSERT_EQ(first.status, 201) << first.body;
+  HttpResult retry = post("key-1", body);
+  EXPECT_EQ(retry.status, 201);  // the same answer, not "already exists"
+  EXPECT_EQ(retry.body, first.body);
+  EXPECT_EQ(retry.headers["idempotent-replayed"], "true");
+  EXPECT_EQ(retry.headers["location"], "/api/v1/users/kamau");
+  ExpectProblem(
+      post("key-1",
+           R"({"username": "other", "password": "a long pass phrase", "role": "auditor"})"),
+      422);
+  // Without a key, the same request is a second attempt: refused as a duplicate.
+  ExpectProblem(HttpRequest(server_->port(), "POST", "/api/v1/users", body,
+                            {{"Cookie", cookie}, {"X-CSRF-Token", csrf}}),
+                409);
+  // One user, one audit entry for it.
+  auto connection = db().Acquire();
+  audit::AuditQuery query;
+  query.entity_type = "user";
+  query.entity_id = "kamau";
+  EXPECT_EQ(audit::AuditLog(*connection).Find(query).size(), 1u);
+}
+
 TEST_P(HttpApiTest, ReadsOfPersonalDataAreInTheAuditTrail) {
   auto page = GetJson("/api/v1/individuals?limit=1");
   std::string id(page.at("items").as_array().at(0).at("id").as_string());

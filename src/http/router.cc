@@ -1,10 +1,13 @@
 #include "http/router.h"
 
+#include <sodium.h>
+
 #include <iostream>
 
 #include "audit/audit_log.h"
 #include "core/text.h"
 #include "http/problem.h"
+#include "store/idempotency_store.h"
 
 namespace spmis::http {
 namespace {
@@ -80,6 +83,54 @@ void RequestContext::RecordRead(std::string entity_type, std::string entity_id) 
   }
 }
 
+Response Router::DispatchOnce(const Route& route, const std::string& key, Request& request,
+                              RequestContext& context) const {
+  if (key.empty() || key.size() > 255) {
+    return Problem(400, "an Idempotency-Key has 1 to 255 characters");
+  }
+  // The same key may only ever stand for the same request.
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  std::string fingerprint = request.method + " " + request.target + "\n" + request.body;
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(fingerprint.data()),
+                     fingerprint.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  const std::string& principal = context.principal().name;
+  store::IdempotencyStore keys(context.db());
+  store::StoredResponse stored;
+  switch (keys.Begin(principal, key, hex, &stored)) {
+    case store::IdempotencyStore::Claim::kReplay: {
+      Response replay{stored.status, stored.content_type, stored.body, {}};
+      if (!stored.location.empty()) replay.headers.emplace_back("Location", stored.location);
+      replay.headers.emplace_back("Idempotent-Replayed", "true");
+      return replay;
+    }
+    case store::IdempotencyStore::Claim::kInProgress:
+      return Problem(409, "a request with this Idempotency-Key is still being answered");
+    case store::IdempotencyStore::Claim::kMismatch:
+      return Problem(422, "this Idempotency-Key was used for a different request");
+    case store::IdempotencyStore::Claim::kNew:
+      break;
+  }
+  Response response;
+  try {
+    response = route.handler(request, context);
+  } catch (...) {
+    keys.Release(principal, key);
+    throw;
+  }
+  if (response.status >= 500) {
+    keys.Release(principal, key);  // a failure may be retried for real
+  } else {
+    stored = {response.status, response.content_type, response.body, {}};
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Location") stored.location = value;
+    }
+    keys.Save(principal, key, stored);
+  }
+  return response;
+}
+
 store::Connection& RequestContext::db() {
   if (!connection_) connection_.emplace(database_.Acquire());
   return **connection_;
@@ -130,6 +181,10 @@ Response Router::Dispatch(Request& request, RequestContext& context) const {
     try {
       if (candidate.route.access.kind != Access::Kind::kPublic) {
         if (auto refused = SignInCaller(request, candidate.route.access, context)) return *refused;
+      }
+      auto key = request.Header("idempotency-key");
+      if (key && request.method == "POST" && !context.principal().anonymous) {
+        return DispatchOnce(candidate.route, *key, request, context);
       }
       return candidate.route.handler(request, context);
     } catch (const std::exception& e) {

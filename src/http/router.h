@@ -90,6 +90,10 @@ class Router {
     Route route;
     std::vector<std::string> segments;
   };
+  // Runs a POST carrying an Idempotency-Key once per caller and key; a
+  // retry gets the first response.
+  Response DispatchOnce(const Route& route, const std::string& key, Request& request,
+                        RequestContext& context) const;
   // Sets the caller's principal; the response refusing them, if any.
   std::optional<Response> SignInCaller(const Request& request, const Access& access,
                                        RequestContext& context) const;
