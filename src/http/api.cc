@@ -13,6 +13,7 @@ Router BuildApiRouter() {
   AddAuthRoutes(router);
   AddUserRoutes(router);
   AddRegistryRoutes(router);
+  AddIndividualWriteRoutes(router);
   AddJobRoutes(router);
   AddImportRoutes(router);
   // Last, so that it describes every route, itself included.

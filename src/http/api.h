@@ -18,6 +18,7 @@ void AddJobRoutes(Router& router);
 void AddImportRoutes(Router& router);
 void AddAuthRoutes(Router& router);
 void AddUserRoutes(Router& router);
+void AddIndividualWriteRoutes(Router& router);
 
 // The OpenAPI 3.1 document of these routes, as JSON text.
 std::string OpenApiDocument(const std::vector<Route>& routes);

@@ -568,6 +568,40 @@ TEST_P(HttpApiTest, ARetriedPostWithTheSameIdempotencyKeyIsDoneOnce) {
   EXPECT_EQ(audit::AuditLog(*connection).Find(query).size(), 1u);
 }
 
+TEST_P(HttpApiTest, RegistersAndChangesIndividualsWithOptimisticConcurrency) {
+  HttpResult created = Send("POST", "/api/v1/individuals",
+                            R"({"given_name": "Wanjiru", "family_name": "Kamau", "sex": "female",
+                                "birth_date": "1990-05-01", "area_code": "DM-01-01",
+                                "documents": [{"type": "national_id", "number": "NID-7788"}]})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers["etag"], "\"1\"");
+  std::string location = created.headers["location"];
+  // A change based on version 1.
+  HttpResult changed =
+      HttpRequest(server_->port(), "PATCH", location, R"({"family_name": "Njoroge"})",
+                  {{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}, {"If-Match", "\"1\""}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.headers["etag"], "\"2\"");
+  EXPECT_EQ(boost::json::parse(changed.body).at("family_name").as_string(), "Njoroge");
+  // Someone else still holding version 1: 412, nothing changed.
+  HttpResult stale =
+      HttpRequest(server_->port(), "PATCH", location, R"({"given_name": "Stale"})",
+                  {{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}, {"If-Match", "\"1\""}});
+  ExpectProblem(stale, 412);
+  EXPECT_EQ(GetJson(location).at("given_name").as_string(), "Wanjiru");
+  ExpectProblem(HttpRequest(server_->port(), "PATCH", location, R"({"given_name": "X"})",
+                            {{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}}),
+                428);
+  // Bad fields are named, and nothing is written.
+  HttpResult bad = Send("POST", "/api/v1/individuals",
+                        R"({"given_name": "Future", "birth_date": "2999-01-01", "sex": "robot",
+                            "documents": [{"type": "national_id", "number": "NID-7788"}]})");
+  ExpectProblem(bad, 422);
+  auto problem = boost::json::parse(bad.body);
+  EXPECT_GE(problem.at("errors").as_array().size(), 1u);
+  EXPECT_EQ(GetJson("/api/v1/individuals?name=future").at("total").as_int64(), 0);
+}
+
 TEST_P(HttpApiTest, ReadsOfPersonalDataAreInTheAuditTrail) {
   auto page = GetJson("/api/v1/individuals?limit=1");
   std::string id(page.at("items").as_array().at(0).at("id").as_string());

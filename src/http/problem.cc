@@ -29,6 +29,8 @@ const char* Title(int status) {
       return "Unsupported Media Type";
     case 422:
       return "Unprocessable Content";
+    case 428:
+      return "Precondition Required";
     case 429:
       return "Too Many Requests";
     case 503:

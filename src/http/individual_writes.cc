@@ -1,0 +1,211 @@
+// Creating and changing individuals over the API: the JSON of a profile
+// applied onto a record (every field optional on change), optimistic
+// concurrency with ETag / If-Match, and the caller's area scope.
+#include <boost/json.hpp>
+
+#include "http/api.h"
+#include "http/json_codec.h"
+#include "http/problem.h"
+#include "registry/area_service.h"
+#include "registry/individual_service.h"
+
+namespace spmis::http {
+
+namespace {
+
+namespace json = boost::json;
+
+// Applies the fields present in `body` onto `person`, naming each malformed one.
+void ApplyFields(const json::object& body, registry::Individual& person,
+                 std::vector<FieldError>& errors) {
+  auto text = [&](const char* name, auto setter) {
+    const auto* v = body.if_contains(name);
+    if (v == nullptr) return;
+    if (v->is_null()) {
+      setter(std::optional<std::string>());
+    } else if (v->is_string()) {
+      setter(std::optional<std::string>(std::string(v->as_string())));
+    } else {
+      errors.push_back({name, "must be text"});
+    }
+  };
+  text("external_id", [&](auto v) { person.external_id = v; });
+  text("given_name", [&](auto v) { person.given_name = v.value_or(""); });
+  text("family_name", [&](auto v) { person.family_name = v.value_or(""); });
+  text("other_names", [&](auto v) { person.other_names = v.value_or(""); });
+  text("phone", [&](auto v) { person.phone = v; });
+  text("email", [&](auto v) { person.email = v; });
+  text("address", [&](auto v) { person.address = v; });
+  text("area_code", [&](auto v) {
+    person.area_code = v.value_or("");
+    person.area_id.reset();
+  });
+  text("sex", [&](auto v) {
+    auto sex = registry::ParseSex(v.value_or(""));
+    if (!sex)
+      errors.push_back({"sex", "must be female, male, other or unknown"});
+    else
+      person.sex = *sex;
+  });
+  text("status", [&](auto v) {
+    auto status = registry::ParseIndividualStatus(v.value_or(""));
+    if (!status)
+      errors.push_back({"status", "must be active, inactive or deceased"});
+    else
+      person.status = *status;
+  });
+  text("birth_date", [&](auto v) {
+    if (!v) {
+      person.birth_date.reset();
+    } else if (auto date = Date::Parse(*v)) {
+      person.birth_date = *date;
+    } else {
+      errors.push_back({"birth_date", "must be a date as YYYY-MM-DD"});
+    }
+  });
+  if (const auto* v = body.if_contains("disability")) {
+    if (v->is_bool())
+      person.disability = v->as_bool();
+    else
+      errors.push_back({"disability", "must be true or false"});
+  }
+  if (const auto* v = body.if_contains("location")) {
+    if (v->is_null()) {
+      person.location.reset();
+    } else if (v->is_object() && v->as_object().contains("latitude") &&
+               v->as_object().contains("longitude") && v->as_object().at("latitude").is_number() &&
+               v->as_object().at("longitude").is_number()) {
+      person.location = registry::GeoPoint{v->as_object().at("latitude").to_number<double>(),
+                                           v->as_object().at("longitude").to_number<double>()};
+    } else {
+      errors.push_back({"location", "must be {\"latitude\": number, \"longitude\": number}"});
+    }
+  }
+  if (const auto* v = body.if_contains("documents")) {
+    if (!v->is_array()) {
+      errors.push_back({"documents", "must be a list"});
+    } else {
+      person.documents.clear();
+      for (const auto& d : v->as_array()) {
+        const auto* o = d.if_object();
+        if (!o || !o->contains("type") || !o->contains("number") || !o->at("type").is_string() ||
+            !o->at("number").is_string()) {
+          errors.push_back({"documents", "each needs a type and a number"});
+          break;
+        }
+        registry::IdDocument doc;
+        doc.type = o->at("type").as_string();
+        doc.number = o->at("number").as_string();
+        if (const auto* issuer = o->if_contains("issuer"); issuer && issuer->is_string()) {
+          doc.issuer = issuer->as_string();
+        }
+        if (const auto* expiry = o->if_contains("expiry"); expiry && expiry->is_string()) {
+          doc.expiry = Date::Parse(expiry->as_string());
+        }
+        person.documents.push_back(std::move(doc));
+      }
+    }
+  }
+  if (const auto* v = body.if_contains("custom")) {
+    if (!v->is_object()) {
+      errors.push_back({"custom", "must be an object"});
+    } else {
+      for (const auto& [name, value] : v->as_object()) {
+        std::string key(name);
+        if (value.is_null())
+          person.custom.erase(key);
+        else if (value.is_int64())
+          person.custom[key] = value.as_int64();
+        else if (value.is_double())
+          person.custom[key] = value.as_double();
+        else if (value.is_bool())
+          person.custom[key] = value.as_bool();
+        else if (value.is_string())
+          person.custom[key] = std::string(value.as_string());
+        else
+          errors.push_back({"custom." + key, "must be a number, true or false, or text"});
+      }
+    }
+  }
+}
+
+// Refuses an area outside the caller's scope (a district officer keeps to
+// their district).
+std::optional<Response> OutsideScope(RequestContext& context, const registry::Individual& person) {
+  if (context.principal().area_paths.empty()) return std::nullopt;
+  std::string path;
+  if (!person.area_code.empty()) {
+    auto area = registry::AreaService(context.db()).GetByCode(person.area_code);
+    if (area.ok()) path = area->path;
+  }
+  if (context.principal().CoversArea(path)) return std::nullopt;
+  return Problem(Error{ErrorCode::kPermissionDenied,
+                       "you may only register people in your areas",
+                       {{"area_code", "outside your areas"}}});
+}
+
+Response Saved(int status, const registry::Individual& person) {
+  Response response = JsonResponse(status, ToJson(person));
+  response.headers.emplace_back("ETag", "\"" + std::to_string(person.version) + "\"");
+  response.headers.emplace_back("Location", "/api/v1/individuals/" + person.registrant_id());
+  return response;
+}
+
+Response CreateIndividual(const Request& request, RequestContext& context) {
+  auto body = JsonObjectBody(request);
+  if (!body) return Problem(400, "the body must be a JSON object (an individual)");
+  registry::Individual person;
+  std::vector<FieldError> errors;
+  ApplyFields(*body, person, errors);
+  if (!errors.empty()) return Problem(Error::Invalid("the individual was not saved", errors));
+  if (auto refused = OutsideScope(context, person)) return *refused;
+  auto created = registry::IndividualService(context.db()).Create(person, context.actor());
+  if (!created.ok()) return Problem(created.error());
+  return Saved(201, *created);
+}
+
+// If-Match: "<version>" is required, so that nobody overwrites a change they
+// have not seen.
+Response UpdateIndividual(const Request& request, RequestContext& context) {
+  auto if_match = request.Header("if-match");
+  if (!if_match) {
+    return Problem(428, "send If-Match with the ETag of the version you changed");
+  }
+  std::string tag = *if_match;
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
+    tag = tag.substr(1, tag.size() - 2);
+  char* end = nullptr;
+  int64_t expected = std::strtoll(tag.c_str(), &end, 10);
+  if (tag.empty() || *end != '\0') return Problem(400, "If-Match must be an ETag like \"3\"");
+  auto body = JsonObjectBody(request);
+  if (!body) return Problem(400, "the body must be a JSON object (the fields to change)");
+  registry::IndividualService service(context.db());
+  auto current = service.GetByRegistrantId(request.path_params.at("id"));
+  if (!current.ok()) return Problem(current.error());
+  if (!context.principal().CoversArea(current->area_path)) {
+    return Problem(404, "no individual " + request.path_params.at("id"));
+  }
+  registry::Individual person = *current;
+  std::vector<FieldError> errors;
+  ApplyFields(*body, person, errors);
+  if (!errors.empty()) return Problem(Error::Invalid("the individual was not saved", errors));
+  if (auto refused = OutsideScope(context, person)) return *refused;
+  auto updated = service.Update(person, expected, context.actor());
+  if (!updated.ok()) return Problem(updated.error());
+  return Saved(200, *updated);
+}
+
+}  // namespace
+
+void AddIndividualWriteRoutes(Router& router) {
+  auto write = Access::Need(auth::Permission::kRegistryWrite);
+  router.Add({"POST", "/api/v1/individuals",
+              "Register an individual (the fields of GET /individuals/{id}); 201 with ETag", write,
+              CreateIndividual});
+  router.Add({"PATCH", "/api/v1/individuals/{id}",
+              "Change the fields given; needs If-Match with the ETag read (412 when it changed "
+              "since)",
+              write, UpdateIndividual});
+}
+
+}  // namespace spmis::http
