@@ -30,6 +30,13 @@ int Report(const Error& error) {
              : kExitFailed;
 }
 
+// The role named on the command line, or nothing after saying it is unknown.
+std::optional<auth::Role> RoleArgument(const std::string& name) {
+  auto role = auth::ParseRole(name);
+  if (!role) std::cerr << "error: unknown role '" << name << "'\n";
+  return role;
+}
+
 void PrintUser(const auth::User& u) {
   std::cout << u.username << "\t" << auth::RoleName(u.role) << "\t"
             << (u.disabled ? "disabled" : "active");
@@ -43,11 +50,8 @@ void PrintUser(const auth::User& u) {
 }  // namespace
 
 int UserCreate(const UserCreateCommand& options) {
-  auto role = auth::ParseRole(options.role);
-  if (!role) {
-    std::cerr << "error: unknown role '" << options.role << "'\n";
-    return kExitRefused;
-  }
+  auto role = RoleArgument(options.role);
+  if (!role) return kExitRefused;
   // The password comes on standard input, so it stays out of shell history
   // and process lists.
   if (isatty(STDIN_FILENO)) std::cerr << "password for " << options.username << ": ";
@@ -76,11 +80,8 @@ int UserList(const std::string& database_flag) {
 }
 
 int UserSetRole(const UserChangeCommand& options) {
-  auto role = auth::ParseRole(options.role);
-  if (!role) {
-    std::cerr << "error: unknown role '" << options.role << "'\n";
-    return kExitRefused;
-  }
+  auto role = RoleArgument(options.role);
+  if (!role) return kExitRefused;
   auto database = OpenMigratedDatabase(options.database);
   if (!database) return kExitFailed;
   auto connection = database->Acquire();
@@ -102,11 +103,8 @@ int UserDisable(const UserChangeCommand& options) {
 }
 
 int ClientCreate(const ClientCreateCommand& options) {
-  auto role = auth::ParseRole(options.role);
-  if (!role) {
-    std::cerr << "error: unknown role '" << options.role << "'\n";
-    return kExitRefused;
-  }
+  auto role = RoleArgument(options.role);
+  if (!role) return kExitRefused;
   auto database = OpenMigratedDatabase(options.database);
   if (!database) return kExitFailed;
   auto connection = database->Acquire();
