@@ -12,6 +12,7 @@ packages=(
   libcsv-dev libzip-dev libexpat1-dev libsodium-dev libgoogle-perftools-dev libgmime-3.0-dev
   libre2-dev libcctz-dev tzdata
   clang libclang-rt-14-dev
+  libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format
   wrk curl bc time

@@ -31,6 +31,9 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   serve_cmd->add_option("--job-workers", serve.job_workers, "background job threads (default 1)")
       ->check(CLI::Range(0, 64));
+  serve_cmd->add_option("--tls-cert", serve.tls_certificate,
+                        "serve HTTPS with this certificate (PEM, with its chain)");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "the certificate's private key (PEM)");
   serve_cmd->callback([&] { exit_code = Serve(serve); });
 
   std::string migrate_database;

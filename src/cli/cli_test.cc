@@ -279,3 +279,57 @@ TEST(UserCommandTest, CreatesUsersFromAPasswordOnStdinAndVerifiesTheAuditTrail) 
 
 }  // namespace
 }  // namespace spmis
+
+namespace spmis {
+namespace {
+
+using spmis::testing::BackgroundProcess;
+using spmis::testing::RunProcess;
+using spmis::testing::SpmisBinary;
+
+TEST(ServeTlsTest, ServesHttpsWithASecureSessionCookie) {
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("spmis_tls_" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  auto cert = RunProcess({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                          "-keyout", dir + "/key.pem", "-out", dir + "/cert.pem", "-days", "1",
+                          "-subj", "/CN=127.0.0.1"});
+  ASSERT_EQ(cert.exit_code, 0) << cert.err;
+  std::string log = dir + "/serve.log";
+  BackgroundProcess server(
+      {"/bin/sh", "-c",
+       "SPMIS_ADMIN_PASSWORD='a long pass phrase' exec " + std::string(SpmisBinary()) +
+           " serve --port 0 --database " + dir + "/tls.db --tls-cert " + dir +
+           "/cert.pem --tls-key " + dir + "/key.pem"},
+      log);
+  std::string port;
+  for (int i = 0; i < 100 && port.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t at = text.find("https://127.0.0.1:");
+    if (at != std::string::npos) {
+      size_t start = at + std::string("https://127.0.0.1:").size();
+      port = text.substr(start, text.find(' ', start) - start);
+    }
+  }
+  ASSERT_FALSE(port.empty()) << "the server did not start";
+  std::string base = "https://127.0.0.1:" + port;
+  auto health = RunProcess({"/usr/bin/curl", "-sk", base + "/healthz"});
+  EXPECT_EQ(health.exit_code, 0);
+  EXPECT_NE(health.out.find("\"status\":\"ok\""), std::string::npos) << health.out;
+  auto login = RunProcess({"/usr/bin/curl", "-sk", "-i", "-X", "POST", base + "/api/v1/auth/login",
+                           "-d", R"({"username": "admin", "password": "a long pass phrase"})"});
+  EXPECT_NE(login.out.find("HttpOnly; SameSite=Strict"), std::string::npos) << login.out;
+  EXPECT_NE(login.out.find("; Secure"), std::string::npos) << login.out;
+  // Plain HTTP to the TLS port gets no answer.
+  auto plain = RunProcess(
+      {"/usr/bin/curl", "-s", "--max-time", "5", "http://127.0.0.1:" + port + "/healthz"});
+  EXPECT_NE(plain.exit_code, 0);
+  server.Kill(SIGTERM);
+  EXPECT_EQ(server.Wait(), 0);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace spmis

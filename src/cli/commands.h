@@ -21,6 +21,8 @@ struct ServeOptions {
   int port = 8080;
   int threads = 2;
   int job_workers = 1;
+  std::string tls_certificate;  // PEM; with tls_key, serve HTTPS
+  std::string tls_key;
 };
 int Serve(const ServeOptions& options);
 

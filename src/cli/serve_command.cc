@@ -60,23 +60,31 @@ int Serve(const ServeOptions& options) {
   server_options.address = options.address;
   server_options.port = static_cast<uint16_t>(options.port);
   server_options.threads = options.threads;
+  if (options.tls_certificate.empty() != options.tls_key.empty()) {
+    std::cerr << "error: --tls-cert and --tls-key go together\n";
+    return kExitRefused;
+  }
+  server_options.tls_certificate_file = options.tls_certificate;
+  server_options.tls_key_file = options.tls_key;
   // Reads of personal data are entered in the audit trail in batches.
   audit::ReadRecorder reads(*database);
-  http::HttpServer server(server_options, [&](http::Request& request) {
-    http::RequestContext context(*database, runner, &reads);
-    return router.Dispatch(request, context);
-  });
+  std::optional<http::HttpServer> server;
   try {
-    server.Listen();
+    server.emplace(server_options, [&](http::Request& request) {
+      http::RequestContext context(*database, runner, &reads);
+      return router.Dispatch(request, context);
+    });
+    server->Listen();
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitFailed;
   }
   runner.Start(options.job_workers);
-  std::cerr << "spmis serving http://" << options.address << ":" << server.port() << " ("
+  std::cerr << "spmis serving " << (options.tls_key.empty() ? "http" : "https") << "://"
+            << options.address << ":" << server->port() << " ("
             << (database->backend() == store::Backend::kSqlite ? "SQLite " : "PostgreSQL ")
             << database->location() << ")" << std::endl;
-  server.Run(/*handle_signals=*/true);
+  server->Run(/*handle_signals=*/true);
   runner.Stop();
   std::cerr << "spmis stopped\n";
   return kExitOk;

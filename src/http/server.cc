@@ -7,9 +7,11 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <cctype>
 #include <cstdio>
@@ -46,25 +48,44 @@ bool AcceptableRequestId(std::string_view id) {
   return true;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection, plain (beast::tcp_stream) or over TLS
+// (beast::ssl_stream<beast::tcp_stream>).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
  public:
-  Session(tcp::socket&& socket, const ServerOptions& options, const Dispatch& dispatch)
-      : stream_(std::move(socket)), options_(options), dispatch_(dispatch) {}
+  template <class... TlsContext>
+  Session(tcp::socket&& socket, const ServerOptions& options, const Dispatch& dispatch,
+          TlsContext&... tls)
+      : stream_(std::move(socket), tls...), options_(options), dispatch_(dispatch) {}
 
   void Start() {
-    asio::dispatch(stream_.get_executor(),
-                   beast::bind_front_handler(&Session::Read, shared_from_this()));
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if constexpr (kTls) {
+        self->Lowest().expires_after(std::chrono::seconds(self->options_.read_timeout_seconds));
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (!ec) self->Read();
+        });
+      } else {
+        self->Read();
+      }
+    });
   }
 
  private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
   void Read() {
     parser_.emplace();
     // The header is checked against the larger limit; OnHeader applies the right one.
     parser_->body_limit(std::max(options_.body_limit, options_.upload_limit));
     parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
-    stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    Lowest().expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session<Stream>::OnHeader, shared_from_this()));
   }
 
   // File uploads may be larger than other bodies; the header says which this is.
@@ -75,7 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
                   header.target().starts_with(options_.upload_path_prefix);
     if (upload) {
       parser_->body_limit(options_.upload_limit);
-      stream_.expires_after(std::chrono::seconds(options_.upload_timeout_seconds));
+      Lowest().expires_after(std::chrono::seconds(options_.upload_timeout_seconds));
     } else {
       auto length = parser_->content_length();
       if (length && *length > options_.body_limit) {
@@ -84,7 +105,7 @@ class Session : public std::enable_shared_from_this<Session> {
       parser_->body_limit(options_.body_limit);
     }
     bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                      beast::bind_front_handler(&Session<Stream>::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
@@ -126,8 +147,15 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(incoming.body());
     beast::error_code endpoint_error;
-    auto remote = stream_.socket().remote_endpoint(endpoint_error);
+    auto remote = Lowest().socket().remote_endpoint(endpoint_error);
     if (!endpoint_error) request.remote_address = remote.address().to_string();
+    // Whether the request came over TLS (the session cookie is then Secure);
+    // never what a client claims.
+    if constexpr (kTls) {
+      request.headers["x-spmis-tls"] = "1";
+    } else {
+      request.headers.erase("x-spmis-tls");
+    }
     auto given_id = request.Header("x-request-id");
     request.request_id = given_id && AcceptableRequestId(*given_id) ? *given_id : NewRequestId();
 
@@ -157,7 +185,7 @@ class Session : public std::enable_shared_from_this<Session> {
     message->content_length(length);
     if (head) message->body().clear();
     response_ = message;
-    stream_.expires_after(std::chrono::seconds(options_.read_timeout_seconds));
+    Lowest().expires_after(std::chrono::seconds(options_.read_timeout_seconds));
     bhttp::async_write(stream_, *message,
                        [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
                          self->response_.reset();
@@ -167,11 +195,19 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if constexpr (kTls) {
+      Lowest().expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        self->Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      });
+    } else {
+      beast::error_code ignored;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   const ServerOptions& options_;
   const Dispatch& dispatch_;
@@ -183,14 +219,37 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct HttpServer::Impl {
   Impl(ServerOptions o, Dispatch d)
-      : options(std::move(o)), dispatch(std::move(d)), io(options.threads), acceptor(io) {}
+      : options(std::move(o)), dispatch(std::move(d)), io(options.threads), acceptor(io) {
+    if (!options.tls_certificate_file.empty() || !options.tls_key_file.empty()) {
+      tls.emplace(asio::ssl::context::tls_server);
+      tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1);
+      beast::error_code ec;
+      tls->use_certificate_chain_file(options.tls_certificate_file, ec);
+      if (ec)
+        throw std::runtime_error("cannot read the TLS certificate '" +
+                                 options.tls_certificate_file + "': " + ec.message());
+      tls->use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);
+      if (ec)
+        throw std::runtime_error("cannot read the TLS key '" + options.tls_key_file +
+                                 "': " + ec.message());
+    }
+  }
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
         socket.set_option(tcp::no_delay(true), ec);
-        std::make_shared<Session>(std::move(socket), options, dispatch)->Start();
+        if (tls) {
+          std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket),
+                                                                          options, dispatch, *tls)
+              ->Start();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(std::move(socket), options, dispatch)
+              ->Start();
+        }
       }
       Accept();
     });
@@ -200,6 +259,7 @@ struct HttpServer::Impl {
   Dispatch dispatch;
   asio::io_context io;
   tcp::acceptor acceptor;
+  std::optional<asio::ssl::context> tls;
 };
 
 HttpServer::HttpServer(ServerOptions options, Dispatch dispatch)

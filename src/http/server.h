@@ -1,5 +1,6 @@
-// HttpServer: the network edge, on Boost.Beast (HTTP/1.1 with keep-alive)
-// over Asio with a configurable number of threads. It parses each request
+// HttpServer: the network edge, on Boost.Beast (HTTP/1.1 with keep-alive,
+// over TLS with OpenSSL when given a certificate and key) over Asio with a
+// configurable number of threads. It parses each request
 // into an http::Request (with size limits and time-outs for slow clients) and
 // hands it to a dispatch function; it knows nothing of routes or JSON. Beast
 // is included only in server.cc, to keep compile times down.
@@ -25,6 +26,9 @@ struct ServerOptions {
   std::string upload_path_prefix = "/api/v1/imports";
   size_t upload_limit = 512 * 1024 * 1024;
   int upload_timeout_seconds = 600;
+  // TLS (1.2 and later) when both are given: PEM files.
+  std::string tls_certificate_file;
+  std::string tls_key_file;
 };
 
 using Dispatch = std::function<Response(Request&)>;
