@@ -479,6 +479,10 @@ TEST_P(HttpApiTest, ADistrictOfficerSeesOnlyTheirDistrict) {
   HttpResult groups = get("/api/v1/groups?limit=1000");
   ASSERT_EQ(groups.status, 200);
   auto group_page = boost::json::parse(groups.body);
+  EXPECT_GT(group_page.at("total").as_int64(), 0);
+  EXPECT_EQ(group_page.at("total").as_int64(),
+            static_cast<int64_t>(group_page.at("items").as_array().size()));
+  EXPECT_LT(group_page.at("total").as_int64(), GetJson("/api/v1/groups").at("total").as_int64());
   for (const auto& group : group_page.at("items").as_array()) {
     EXPECT_TRUE(group.at("area_code").is_string() &&
                 group.at("area_code").as_string().starts_with("DM-01"));

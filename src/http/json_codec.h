@@ -33,8 +33,7 @@ boost::json::value PageToJson(const std::vector<T>& items, const std::optional<s
   boost::json::object page;
   page["items"] = std::move(array);
   page["next"] = next ? boost::json::value(*next) : boost::json::value(nullptr);
-  // A negative total is unknown (a listing filtered after the count): null.
-  page["total"] = total >= 0 ? boost::json::value(total) : boost::json::value(nullptr);
+  page["total"] = total;
   return page;
 }
 

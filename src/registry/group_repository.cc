@@ -1,5 +1,7 @@
 #include "registry/group_repository.h"
 
+#include "store/query_builder.h"
+
 namespace spmis::registry {
 namespace {
 
@@ -99,16 +101,38 @@ std::optional<int64_t> GroupRepository::FindIdByExternalId(std::string_view exte
   return query->Int(0);
 }
 
-std::vector<Group> GroupRepository::List(int limit, int64_t after_id) {
-  auto query = db_.Prepare(std::string(kSelect) + "WHERE g.id > $1 ORDER BY g.id LIMIT $2");
-  query->Bind(1, after_id).Bind(2, limit);
+namespace {
+
+// "AND g.area_id IN (areas under any of the paths)", when there are paths.
+void AppendWithin(store::QueryBuilder& q, const std::vector<std::string>& within_paths) {
+  if (within_paths.empty()) return;
+  q.Sql(" AND g.area_id IN (SELECT id FROM areas WHERE ");
+  for (size_t i = 0; i < within_paths.size(); ++i) {
+    q.Sql(i == 0 ? "path LIKE " : " OR path LIKE ").Value(within_paths[i] + "%");
+  }
+  q.Sql(")");
+}
+
+}  // namespace
+
+std::vector<Group> GroupRepository::List(int limit, int64_t after_id,
+                                         const std::vector<std::string>& within_paths) {
+  store::QueryBuilder q(std::string(kSelect) + "WHERE g.id > ");
+  q.Value(after_id);
+  AppendWithin(q, within_paths);
+  q.Sql(" ORDER BY g.id LIMIT ").Value(static_cast<int64_t>(limit));
+  auto query = db_.Prepare(q.sql());
+  q.BindTo(*query);
   std::vector<Group> groups;
   while (query->Step()) groups.push_back(ReadGroup(*query));
   return groups;
 }
 
-int64_t GroupRepository::Count() {
-  auto query = db_.Prepare("SELECT COUNT(*) FROM registry_groups");
+int64_t GroupRepository::Count(const std::vector<std::string>& within_paths) {
+  store::QueryBuilder q("SELECT COUNT(*) FROM registry_groups g WHERE 1 = 1");
+  AppendWithin(q, within_paths);
+  auto query = db_.Prepare(q.sql());
+  q.BindTo(*query);
   query->Step();
   return query->Int(0);
 }

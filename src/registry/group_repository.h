@@ -18,8 +18,10 @@ class GroupRepository {
   bool Update(const Group& group, int64_t expected_version);
   std::optional<Group> Find(int64_t id);
   std::optional<int64_t> FindIdByExternalId(std::string_view external_id);
-  std::vector<Group> List(int limit, int64_t after_id);
-  int64_t Count();
+  // Groups after `after_id`, only in these areas and below when any are given.
+  std::vector<Group> List(int limit, int64_t after_id,
+                          const std::vector<std::string>& within_paths = {});
+  int64_t Count(const std::vector<std::string>& within_paths = {});
 
   void InsertMembership(Membership& membership);
   std::optional<Membership> FindMembership(int64_t id);

@@ -150,7 +150,8 @@ Result<Group> GroupService::GetByRegistrantId(std::string_view registrant_id) {
   return Get(parsed->number);
 }
 
-Result<Page<Group>> GroupService::List(int limit, const std::string& cursor) {
+Result<Page<Group>> GroupService::List(int limit, const std::string& cursor,
+                                       const std::vector<std::string>& within_area_paths) {
   if (limit < 1 || limit > 1000)
     return Error::Invalid("invalid list request", {{"limit", "must be from 1 to 1000"}});
   int64_t after = 0;
@@ -164,12 +165,12 @@ Result<Page<Group>> GroupService::List(int limit, const std::string& cursor) {
   }
   GroupRepository repository(db_);
   Page<Group> page;
-  page.items = repository.List(limit + 1, after);
+  page.items = repository.List(limit + 1, after, within_area_paths);
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.pop_back();
     page.next = EncodeCursor({"id:asc", "", page.items.back().id});
   }
-  page.total = repository.Count();
+  page.total = repository.Count(within_area_paths);
   return page;
 }
 

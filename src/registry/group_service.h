@@ -24,7 +24,9 @@ class GroupService {
   Result<Group> Update(Group group, int64_t expected_version, const Actor& actor);
   Result<Group> Get(int64_t id);
   Result<Group> GetByRegistrantId(std::string_view registrant_id);
-  Result<Page<Group>> List(int limit, const std::string& cursor);
+  // `within_area_paths`: the caller's area scope (empty: all groups).
+  Result<Page<Group>> List(int limit, const std::string& cursor,
+                           const std::vector<std::string>& within_area_paths = {});
   Result<std::vector<Membership>> Members(int64_t group_id);
 
   // Adds a person to a group from `membership.start_date` (today when empty).
