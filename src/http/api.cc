@@ -14,6 +14,7 @@ Router BuildApiRouter() {
   AddUserRoutes(router);
   AddRegistryRoutes(router);
   AddIndividualWriteRoutes(router);
+  AddRegistryWriteRoutes(router);
   AddJobRoutes(router);
   AddImportRoutes(router);
   // Last, so that it describes every route, itself included.

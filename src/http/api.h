@@ -19,6 +19,7 @@ void AddImportRoutes(Router& router);
 void AddAuthRoutes(Router& router);
 void AddUserRoutes(Router& router);
 void AddIndividualWriteRoutes(Router& router);
+void AddRegistryWriteRoutes(Router& router);
 
 // The OpenAPI 3.1 document of these routes, as JSON text.
 std::string OpenApiDocument(const std::vector<Route>& routes);

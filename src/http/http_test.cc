@@ -606,6 +606,37 @@ TEST_P(HttpApiTest, RegistersAndChangesIndividualsWithOptimisticConcurrency) {
   EXPECT_EQ(GetJson("/api/v1/individuals?name=future").at("total").as_int64(), 0);
 }
 
+TEST_P(HttpApiTest, RegistersGroupsAndTheirMembers) {
+  HttpResult person = Send("POST", "/api/v1/individuals",
+                           R"({"given_name": "Otieno", "family_name": "Ouma", "sex": "male",
+                               "area_code": "DM-01-01"})");
+  ASSERT_EQ(person.status, 201) << person.body;
+  std::string person_id(boost::json::parse(person.body).at("id").as_string());
+  HttpResult group =
+      Send("POST", "/api/v1/groups", R"({"name": "Ouma household", "area_code": "DM-01-01"})");
+  ASSERT_EQ(group.status, 201) << group.body;
+  std::string members_url = group.headers["location"] + "/members";
+  HttpResult added =
+      Send("POST", members_url, R"({"individual_id": ")" + person_id + R"(", "role": "head"})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  int64_t membership = boost::json::parse(added.body).at("membership_id").as_int64();
+  // A second head is refused.
+  HttpResult second = Send("POST", "/api/v1/individuals",
+                           R"({"given_name": "Akinyi", "family_name": "Ouma", "sex": "female",
+                               "area_code": "DM-01-01"})");
+  std::string second_id(boost::json::parse(second.body).at("id").as_string());
+  ExpectProblem(
+      Send("POST", members_url, R"({"individual_id": ")" + second_id + R"(", "role": "head"})"),
+      409);
+  HttpResult ended = Send("POST", members_url + "/" + std::to_string(membership) + "/end",
+                          R"({"end_date": "2030-01-01"})");
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  EXPECT_EQ(boost::json::parse(ended.body).at("end_date").as_string(), "2030-01-01");
+  ExpectProblem(Send("POST", members_url + "/999999/end", "{}"), 404);
+  // Areas are for Administrators, not Registrars.
+  ExpectProblem(Send("POST", "/api/v1/areas", R"({"code": "DM-99", "name": "New"})"), 403);
+}
+
 TEST_P(HttpApiTest, ReadsOfPersonalDataAreInTheAuditTrail) {
   auto page = GetJson("/api/v1/individuals?limit=1");
   std::string id(page.at("items").as_array().at(0).at("id").as_string());

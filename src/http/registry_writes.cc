@@ -1,0 +1,159 @@
+// Creating areas and groups and adding and ending memberships over the API,
+// within the caller's area scope.
+#include <boost/json.hpp>
+
+#include "http/api.h"
+#include "http/json_codec.h"
+#include "http/problem.h"
+#include "registry/area_service.h"
+#include "registry/group_service.h"
+#include "registry/individual_service.h"
+
+namespace spmis::http {
+
+namespace {
+
+namespace json = boost::json;
+
+std::string Text(const json::object& body, const char* name) {
+  const auto* v = body.if_contains(name);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::optional<Date> DateField(const json::object& body, const char* name,
+                              std::vector<FieldError>& errors) {
+  const auto* v = body.if_contains(name);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  auto date = v->is_string() ? Date::Parse(v->as_string()) : std::nullopt;
+  if (!date) errors.push_back({name, "must be a date as YYYY-MM-DD"});
+  return date;
+}
+
+// The materialised path of an area code ("" when there is none).
+std::string AreaPath(RequestContext& context, const std::string& code) {
+  if (code.empty()) return "";
+  auto area = registry::AreaService(context.db()).GetByCode(code);
+  return area.ok() ? area->path : "";
+}
+
+Response OutOfScope(const char* field) {
+  return Problem(Error{
+      ErrorCode::kPermissionDenied, "this is outside your areas", {{field, "outside your areas"}}});
+}
+
+Response CreateArea(const Request& request, RequestContext& context) {
+  auto body = JsonObjectBody(request);
+  if (!body) return Problem(400, "the body must be a JSON object (an area)");
+  registry::Area area;
+  area.code = Text(*body, "code");
+  area.name = Text(*body, "name");
+  area.parent_code = Text(*body, "parent_code");
+  if (const auto* boundary = body->if_contains("boundary"); boundary && !boundary->is_null()) {
+    area.boundary_geojson = json::serialize(*boundary);
+  }
+  auto created = registry::AreaService(context.db()).Create(area, context.actor());
+  if (!created.ok()) return Problem(created.error());
+  Response response = JsonResponse(201, ToJson(*created));
+  response.headers.emplace_back("Location", "/api/v1/areas/" + created->code);
+  return response;
+}
+
+Response CreateGroup(const Request& request, RequestContext& context) {
+  auto body = JsonObjectBody(request);
+  if (!body) return Problem(400, "the body must be a JSON object (a group)");
+  registry::Group group;
+  if (auto id = Text(*body, "external_id"); !id.empty()) group.external_id = id;
+  if (auto kind = Text(*body, "kind"); !kind.empty()) group.kind = kind;
+  group.name = Text(*body, "name");
+  group.area_code = Text(*body, "area_code");
+  if (const auto* custom = body->if_contains("custom"); custom && custom->is_object()) {
+    for (const auto& [name, value] : custom->as_object()) {
+      if (value.is_int64())
+        group.custom[std::string(name)] = value.as_int64();
+      else if (value.is_double())
+        group.custom[std::string(name)] = value.as_double();
+      else if (value.is_bool())
+        group.custom[std::string(name)] = value.as_bool();
+      else if (value.is_string())
+        group.custom[std::string(name)] = std::string(value.as_string());
+    }
+  }
+  if (!context.principal().CoversArea(AreaPath(context, group.area_code))) {
+    return OutOfScope("area_code");
+  }
+  auto created = registry::GroupService(context.db()).Create(group, context.actor());
+  if (!created.ok()) return Problem(created.error());
+  Response response = JsonResponse(201, ToJson(*created));
+  response.headers.emplace_back("Location", "/api/v1/groups/" + created->registrant_id());
+  return response;
+}
+
+// {"individual_id": "IND-...", "role": "child", "start_date"?: "YYYY-MM-DD"}
+Response AddMember(const Request& request, RequestContext& context) {
+  auto body = JsonObjectBody(request);
+  if (!body) return Problem(400, "the body must be a JSON object (a membership)");
+  registry::GroupService groups(context.db());
+  auto group = groups.GetByRegistrantId(request.path_params.at("id"));
+  if (!group.ok()) return Problem(group.error());
+  if (!context.principal().CoversArea(group->area_path)) {
+    return Problem(404, "no group " + request.path_params.at("id"));
+  }
+  std::vector<FieldError> errors;
+  auto person =
+      registry::IndividualService(context.db()).GetByRegistrantId(Text(*body, "individual_id"));
+  if (!person.ok() || !context.principal().CoversArea(person->area_path)) {
+    errors.push_back({"individual_id", "no such individual"});
+  }
+  registry::Membership membership;
+  membership.group_id = group->id;
+  membership.role = Text(*body, "role");
+  membership.start_date = DateField(*body, "start_date", errors);
+  if (!errors.empty()) return Problem(Error::Invalid("the membership was not saved", errors));
+  membership.individual_id = person->id;
+  auto added = groups.AddMember(membership, context.actor());
+  if (!added.ok()) return Problem(added.error());
+  return JsonResponse(201, ToJson(*added));
+}
+
+// {"end_date"?: "YYYY-MM-DD"} (today when not given)
+Response EndMember(const Request& request, RequestContext& context) {
+  auto body = JsonObjectBody(request);
+  if (!body) body = json::object{};
+  registry::GroupService groups(context.db());
+  auto group = groups.GetByRegistrantId(request.path_params.at("id"));
+  if (!group.ok()) return Problem(group.error());
+  if (!context.principal().CoversArea(group->area_path)) {
+    return Problem(404, "no group " + request.path_params.at("id"));
+  }
+  char* end = nullptr;
+  const std::string& text = request.path_params.at("membership");
+  int64_t membership_id = std::strtoll(text.c_str(), &end, 10);
+  auto members = groups.Members(group->id);
+  bool belongs = members.ok() && *end == '\0' &&
+                 std::any_of(members->begin(), members->end(),
+                             [&](const registry::Membership& m) { return m.id == membership_id; });
+  if (!belongs) return Problem(404, "no such membership in " + request.path_params.at("id"));
+  std::vector<FieldError> errors;
+  auto end_date = DateField(*body, "end_date", errors);
+  if (!errors.empty()) return Problem(Error::Invalid("the membership was not ended", errors));
+  auto ended = groups.EndMember(membership_id, end_date, context.actor());
+  if (!ended.ok()) return Problem(ended.error());
+  return JsonResponse(200, ToJson(*ended));
+}
+
+}  // namespace
+
+void AddRegistryWriteRoutes(Router& router) {
+  auto write = Access::Need(auth::Permission::kRegistryWrite);
+  router.Add({"POST", "/api/v1/areas", "Create an area: {code, name, parent_code?, boundary?}",
+              Access::Need(auth::Permission::kAreasManage), CreateArea});
+  router.Add({"POST", "/api/v1/groups",
+              "Register a group: {kind?, name, area_code, external_id?, custom?}", write,
+              CreateGroup});
+  router.Add({"POST", "/api/v1/groups/{id}/members",
+              "Add a member: {individual_id, role, start_date?}", write, AddMember});
+  router.Add({"POST", "/api/v1/groups/{id}/members/{membership}/end",
+              "End a membership: {end_date?} (today when not given)", write, EndMember});
+}
+
+}  // namespace spmis::http
