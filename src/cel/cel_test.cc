@@ -163,6 +163,10 @@ TEST(CelEvaluatorTest, ErrorsAreValuesThatLogicCanAbsorb) {
   EXPECT_EQ(Eval("timestamp('2024-02-29T10:00:00Z') + duration('24h')").DebugString(),
             "timestamp(\"2024-03-01T10:00:00Z\")");
   EXPECT_EQ(Eval("math.least([3, 1, 2])").DebugString(), "1");
+  // Found by the fuzzer: a number of minutes too large for any duration.
+  EXPECT_TRUE(Eval("duration('1h30555555555555555555555555555m')").IsError());
+  EXPECT_TRUE(Eval("duration('99999999999999999999999999999999999h')").IsError());
+  EXPECT_EQ(Eval("duration('2562047h')").DebugString(), "duration(\"9223369200s\")");
 }
 
 TEST(CelEvaluatorTest, StopsARuleThatCostsTooMuch) {
