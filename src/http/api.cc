@@ -4,6 +4,7 @@
 
 #include "core/text.h"
 #include "http/json_writer.h"
+#include "http/problem.h"
 
 namespace spmis::http {
 
@@ -37,6 +38,24 @@ std::optional<boost::json::object> JsonObjectBody(const Request& request) {
   boost::json::value value = boost::json::parse(request.body, ec, {}, options);
   if (ec || !value.is_object()) return std::nullopt;
   return value.as_object();
+}
+
+std::optional<int64_t> ExpectedVersion(const Request& request, Response& refusal) {
+  auto if_match = request.Header("if-match");
+  if (!if_match) {
+    refusal = Problem(428, "send If-Match with the ETag of the version you changed");
+    return std::nullopt;
+  }
+  std::string tag = *if_match;
+  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') {
+    tag = tag.substr(1, tag.size() - 2);
+  }
+  auto version = ParseInt64(tag);
+  if (!version) {
+    refusal = Problem(400, "If-Match must be an ETag like \"3\"");
+    return std::nullopt;
+  }
+  return *version;
 }
 
 Response JsonResponse(int status, const boost::json::value& body) {

@@ -25,6 +25,9 @@ void AddRegistryWriteRoutes(Router& router);
 std::string OpenApiDocument(const std::vector<Route>& routes);
 
 // Helpers shared by route files.
+// The version an update is based on, from `If-Match: "<version>"`; nullopt
+// with the refusal (428 without it, 400 malformed) in `refusal`.
+std::optional<int64_t> ExpectedVersion(const Request& request, Response& refusal);
 // A JSON object body, or nullopt for a malformed, non-object or more than 16
 // levels deep one.
 std::optional<boost::json::object> JsonObjectBody(const Request& request);

@@ -616,6 +616,15 @@ TEST_P(HttpApiTest, RegistersGroupsAndTheirMembers) {
       Send("POST", "/api/v1/groups", R"({"name": "Ouma household", "area_code": "DM-01-01"})");
   ASSERT_EQ(group.status, 201) << group.body;
   std::string members_url = group.headers["location"] + "/members";
+  HttpResult renamed =
+      HttpRequest(server_->port(), "PATCH", group.headers["location"], R"({"name": "Ouma family"})",
+                  {{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}, {"If-Match", "\"1\""}});
+  ASSERT_EQ(renamed.status, 200) << renamed.body;
+  EXPECT_EQ(boost::json::parse(renamed.body).at("name").as_string(), "Ouma family");
+  EXPECT_EQ(renamed.headers["etag"], "\"2\"");
+  ExpectProblem(HttpRequest(server_->port(), "PATCH", group.headers["location"], R"({"name": "X"})",
+                            {{"Cookie", cookie_}, {"X-CSRF-Token", csrf_}, {"If-Match", "\"1\""}}),
+                412);
   HttpResult added =
       Send("POST", members_url, R"({"individual_id": ")" + person_id + R"(", "role": "head"})");
   ASSERT_EQ(added.status, 201) << added.body;

@@ -167,16 +167,9 @@ Response CreateIndividual(const Request& request, RequestContext& context) {
 // If-Match: "<version>" is required, so that nobody overwrites a change they
 // have not seen.
 Response UpdateIndividual(const Request& request, RequestContext& context) {
-  auto if_match = request.Header("if-match");
-  if (!if_match) {
-    return Problem(428, "send If-Match with the ETag of the version you changed");
-  }
-  std::string tag = *if_match;
-  if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"')
-    tag = tag.substr(1, tag.size() - 2);
-  char* end = nullptr;
-  int64_t expected = std::strtoll(tag.c_str(), &end, 10);
-  if (tag.empty() || *end != '\0') return Problem(400, "If-Match must be an ETag like \"3\"");
+  Response refusal;
+  auto expected = ExpectedVersion(request, refusal);
+  if (!expected) return refusal;
   auto body = JsonObjectBody(request);
   if (!body) return Problem(400, "the body must be a JSON object (the fields to change)");
   registry::IndividualService service(context.db());
@@ -190,7 +183,7 @@ Response UpdateIndividual(const Request& request, RequestContext& context) {
   ApplyFields(*body, person, errors);
   if (!errors.empty()) return Problem(Error::Invalid("the individual was not saved", errors));
   if (auto refused = OutsideScope(context, person)) return *refused;
-  auto updated = service.Update(person, expected, context.actor());
+  auto updated = service.Update(person, *expected, context.actor());
   if (!updated.ok()) return Problem(updated.error());
   return Saved(200, *updated);
 }

@@ -58,15 +58,16 @@ Response CreateArea(const Request& request, RequestContext& context) {
   return response;
 }
 
-Response CreateGroup(const Request& request, RequestContext& context) {
-  auto body = JsonObjectBody(request);
-  if (!body) return Problem(400, "the body must be a JSON object (a group)");
-  registry::Group group;
-  if (auto id = Text(*body, "external_id"); !id.empty()) group.external_id = id;
-  if (auto kind = Text(*body, "kind"); !kind.empty()) group.kind = kind;
-  group.name = Text(*body, "name");
-  group.area_code = Text(*body, "area_code");
-  if (const auto* custom = body->if_contains("custom"); custom && custom->is_object()) {
+// Sets the group fields present in the body (a change leaves the others).
+void ApplyGroupFields(const json::object& body, registry::Group& group) {
+  if (auto id = Text(body, "external_id"); !id.empty()) group.external_id = id;
+  if (auto kind = Text(body, "kind"); !kind.empty()) group.kind = kind;
+  if (body.contains("name")) group.name = Text(body, "name");
+  if (body.contains("area_code")) {
+    group.area_code = Text(body, "area_code");
+    group.area_id.reset();
+  }
+  if (const auto* custom = body.if_contains("custom"); custom && custom->is_object()) {
     for (const auto& [name, value] : custom->as_object()) {
       if (value.is_int64())
         group.custom[std::string(name)] = value.as_int64();
@@ -76,8 +77,17 @@ Response CreateGroup(const Request& request, RequestContext& context) {
         group.custom[std::string(name)] = value.as_bool();
       else if (value.is_string())
         group.custom[std::string(name)] = std::string(value.as_string());
+      else if (value.is_null())
+        group.custom.erase(std::string(name));
     }
   }
+}
+
+Response CreateGroup(const Request& request, RequestContext& context) {
+  auto body = JsonObjectBody(request);
+  if (!body) return Problem(400, "the body must be a JSON object (a group)");
+  registry::Group group;
+  ApplyGroupFields(*body, group);
   if (!context.principal().CoversArea(AreaPath(context, group.area_code))) {
     return OutOfScope("area_code");
   }
@@ -85,6 +95,31 @@ Response CreateGroup(const Request& request, RequestContext& context) {
   if (!created.ok()) return Problem(created.error());
   Response response = JsonResponse(201, ToJson(*created));
   response.headers.emplace_back("Location", "/api/v1/groups/" + created->registrant_id());
+  return response;
+}
+
+// The fields given, on the version in If-Match.
+Response UpdateGroup(const Request& request, RequestContext& context) {
+  Response refusal;
+  auto expected = ExpectedVersion(request, refusal);
+  if (!expected) return refusal;
+  auto body = JsonObjectBody(request);
+  if (!body) return Problem(400, "the body must be a JSON object (the fields to change)");
+  registry::GroupService groups(context.db());
+  auto current = groups.GetByRegistrantId(request.path_params.at("id"));
+  if (!current.ok()) return Problem(current.error());
+  if (!context.principal().CoversArea(current->area_path)) {
+    return Problem(404, "no group " + request.path_params.at("id"));
+  }
+  registry::Group group = *current;
+  ApplyGroupFields(*body, group);
+  if (!context.principal().CoversArea(AreaPath(context, group.area_code))) {
+    return OutOfScope("area_code");
+  }
+  auto updated = groups.Update(group, *expected, context.actor());
+  if (!updated.ok()) return Problem(updated.error());
+  Response response = JsonResponse(200, ToJson(*updated));
+  response.headers.emplace_back("ETag", "\"" + std::to_string(updated->version) + "\"");
   return response;
 }
 
@@ -150,6 +185,10 @@ void AddRegistryWriteRoutes(Router& router) {
   router.Add({"POST", "/api/v1/groups",
               "Register a group: {kind?, name, area_code, external_id?, custom?}", write,
               CreateGroup});
+  router.Add({"PATCH", "/api/v1/groups/{id}",
+              "Change the fields given; needs If-Match with the ETag read (412 when it changed "
+              "since)",
+              write, UpdateGroup});
   router.Add({"POST", "/api/v1/groups/{id}/members",
               "Add a member: {individual_id, role, start_date?}", write, AddMember});
   router.Add({"POST", "/api/v1/groups/{id}/members/{membership}/end",
