@@ -3,6 +3,7 @@
 #include "audit/audit_log.h"
 #include "audit/read_recorder.h"
 #include "auth/password.h"
+#include "auth/sign_in.h"
 #include "auth/user_repository.h"
 #include "auth/user_service.h"
 #include "registry/area_service.h"
@@ -321,3 +322,35 @@ INSTANTIATE_BACKEND_TESTS(ReadRecorderTest);
 
 }  // namespace
 }  // namespace spmis::audit
+
+namespace spmis::auth {
+namespace {
+
+class TokenTest : public spmis::testing::BackendTest {};
+
+TEST_P(TokenTest, AnExpiredTokenIsRefused) {
+  auto connection = db().Acquire();
+  LoginThrottle throttle;
+  SignIn sign_in(*connection, throttle);
+  auto client = sign_in.CreateClient(Principal::System(), "portal", Role::kAuditor);
+  ASSERT_TRUE(client.ok());
+  auto live = sign_in.IssueToken(client->client_id, client->secret, "127.0.0.1");
+  ASSERT_TRUE(live.ok());
+  EXPECT_EQ(live->expires_in, 3600);
+  auto principal = sign_in.FromAccessToken(live->token, "req");
+  ASSERT_TRUE(principal.ok()) << principal.error().message;
+  EXPECT_EQ(principal->role, Role::kAuditor);
+  // Signed correctly, but its hour is over.
+  auto expired =
+      sign_in.IssueToken(client->client_id, client->secret, "127.0.0.1", std::chrono::seconds(-1));
+  ASSERT_TRUE(expired.ok());
+  auto refused = sign_in.FromAccessToken(expired->token, "req");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(refused.error().message, "the access token has expired: ask for a new one");
+}
+
+INSTANTIATE_BACKEND_TESTS(TokenTest);
+
+}  // namespace
+}  // namespace spmis::auth

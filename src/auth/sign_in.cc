@@ -17,7 +17,6 @@ namespace spmis::auth {
 namespace {
 
 constexpr int64_t kSessionSeconds = 8 * 3600;
-constexpr int64_t kTokenSeconds = 3600;
 constexpr int kFreeFailures = 5;
 constexpr auto kFailureWindow = std::chrono::minutes(15);
 
@@ -251,7 +250,7 @@ Result<NewClient> SignIn::CreateClient(const Principal& by, std::string name, Ro
 }
 
 Result<AccessToken> SignIn::IssueToken(std::string_view client_id, std::string_view secret,
-                                       std::string_view address) {
+                                       std::string_view address, std::chrono::seconds lifetime) {
   std::string client_key = "client:" + std::string(client_id);
   std::string address_key = "address:" + std::string(address);
   auto wait = std::max(throttle_.Wait(client_key), throttle_.Wait(address_key));
@@ -275,7 +274,7 @@ Result<AccessToken> SignIn::IssueToken(std::string_view client_id, std::string_v
     return Unauthenticated("wrong client id or secret");
   }
   throttle_.Succeeded(client_key);
-  int64_t expires = Timestamp::Now().micros_since_epoch() / 1'000'000 + kTokenSeconds;
+  int64_t expires = Timestamp::Now().micros_since_epoch() / 1'000'000 + lifetime.count();
   std::string payload = "v1|" + std::string(client_id) + "|" + role + "|" +
                         std::to_string(expires) + "|" + RandomToken(16);
   KeyPair key = SigningKey(db_);
@@ -286,7 +285,7 @@ Result<AccessToken> SignIn::IssueToken(std::string_view client_id, std::string_v
   AccessToken token;
   token.token = ToBase64(payload) + "." +
                 ToBase64(std::string_view(reinterpret_cast<char*>(signature), sizeof signature));
-  token.expires_in = kTokenSeconds;
+  token.expires_in = lifetime.count();
   return token;
 }
 

@@ -73,8 +73,10 @@ class SignIn {
   void LogOut(std::string_view session_token);
 
   Result<NewClient> CreateClient(const Principal& by, std::string name, Role role);
+  // Tokens live an hour; `lifetime` is for tests of expiry.
   Result<AccessToken> IssueToken(std::string_view client_id, std::string_view secret,
-                                 std::string_view address);
+                                 std::string_view address,
+                                 std::chrono::seconds lifetime = std::chrono::hours(1));
   Result<Principal> FromAccessToken(std::string_view token, std::string request_id);
   // Ends an access token before it expires (log-out of an integration).
   Status RevokeToken(std::string_view token);
