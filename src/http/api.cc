@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "http/json_writer.h"
 #include "http/problem.h"
+#include "registry/area_service.h"
 
 namespace spmis::http {
 
@@ -56,6 +57,43 @@ std::optional<int64_t> ExpectedVersion(const Request& request, Response& refusal
     return std::nullopt;
   }
   return *version;
+}
+
+std::optional<Response> OutsideScope(RequestContext& context, const std::string& area_code,
+                                     const std::string& message) {
+  if (context.principal().area_paths.empty()) return std::nullopt;
+  std::string path;
+  if (!area_code.empty()) {
+    auto area = registry::AreaService(context.db()).GetByCode(area_code);
+    if (area.ok()) path = area->path;
+  }
+  if (context.principal().CoversArea(path)) return std::nullopt;
+  return Problem(
+      Error{ErrorCode::kPermissionDenied, message, {{"area_code", "outside your areas"}}});
+}
+
+void ApplyCustomFields(const boost::json::value& custom, registry::CustomValues& values,
+                       std::vector<FieldError>& errors) {
+  if (!custom.is_object()) {
+    errors.push_back({"custom", "must be an object"});
+    return;
+  }
+  for (const auto& [name, value] : custom.as_object()) {
+    std::string key(name);
+    if (value.is_null()) {
+      values.erase(key);
+    } else if (value.is_int64()) {
+      values[key] = value.as_int64();
+    } else if (value.is_double()) {
+      values[key] = value.as_double();
+    } else if (value.is_bool()) {
+      values[key] = value.as_bool();
+    } else if (value.is_string()) {
+      values[key] = std::string(value.as_string());
+    } else {
+      errors.push_back({"custom." + key, "must be a number, true or false, or text"});
+    }
+  }
 }
 
 Response JsonResponse(int status, const boost::json::value& body) {

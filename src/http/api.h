@@ -7,6 +7,7 @@
 #include "core/page.h"
 #include "core/result.h"
 #include "http/router.h"
+#include "registry/custom_field.h"
 
 namespace spmis::http {
 
@@ -25,6 +26,14 @@ void AddRegistryWriteRoutes(Router& router);
 std::string OpenApiDocument(const std::vector<Route>& routes);
 
 // Helpers shared by route files.
+// Refuses (403, naming area_code) a registrant placed outside the caller's
+// areas; nothing for a caller not limited by area.
+std::optional<Response> OutsideScope(RequestContext& context, const std::string& area_code,
+                                     const std::string& message);
+// Applies a "custom" JSON object onto custom values: null removes a field;
+// numbers, true/false and text set it; anything else is named in errors.
+void ApplyCustomFields(const boost::json::value& custom, registry::CustomValues& values,
+                       std::vector<FieldError>& errors);
 // The version an update is based on, from `If-Match: "<version>"`; nullopt
 // with the refusal (428 without it, 400 malformed) in `refusal`.
 std::optional<int64_t> ExpectedVersion(const Request& request, Response& refusal);

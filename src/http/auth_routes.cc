@@ -77,16 +77,7 @@ Response LogOut(const Request& request, RequestContext& context) {
     auto revoked = sign_in.RevokeToken(authorization->substr(7));
     if (!revoked.ok()) return Problem(revoked.error());
   }
-  if (auto cookie = request.Header("cookie")) {
-    std::string prefix = std::string(kSessionCookie) + "=";
-    size_t at = cookie->find(prefix);
-    if (at != std::string::npos) {
-      size_t end = cookie->find(';', at);
-      sign_in.LogOut(cookie->substr(at + prefix.size(), end == std::string::npos
-                                                            ? std::string::npos
-                                                            : end - at - prefix.size()));
-    }
-  }
+  if (auto cookie = request.Cookie(kSessionCookie)) sign_in.LogOut(*cookie);
   Response response{204, "application/json", "", {}};
   response.headers.emplace_back("Set-Cookie", SessionCookie(request, "", 0));
   return response;

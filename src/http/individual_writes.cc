@@ -6,7 +6,6 @@
 #include "http/api.h"
 #include "http/json_codec.h"
 #include "http/problem.h"
-#include "registry/area_service.h"
 #include "registry/individual_service.h"
 
 namespace spmis::http {
@@ -14,6 +13,8 @@ namespace spmis::http {
 namespace {
 
 namespace json = boost::json;
+
+constexpr char kOutsideAreas[] = "you may only register people in your areas";
 
 // Applies the fields present in `body` onto `person`, naming each malformed one.
 void ApplyFields(const json::object& body, registry::Individual& person,
@@ -106,42 +107,7 @@ void ApplyFields(const json::object& body, registry::Individual& person,
       }
     }
   }
-  if (const auto* v = body.if_contains("custom")) {
-    if (!v->is_object()) {
-      errors.push_back({"custom", "must be an object"});
-    } else {
-      for (const auto& [name, value] : v->as_object()) {
-        std::string key(name);
-        if (value.is_null())
-          person.custom.erase(key);
-        else if (value.is_int64())
-          person.custom[key] = value.as_int64();
-        else if (value.is_double())
-          person.custom[key] = value.as_double();
-        else if (value.is_bool())
-          person.custom[key] = value.as_bool();
-        else if (value.is_string())
-          person.custom[key] = std::string(value.as_string());
-        else
-          errors.push_back({"custom." + key, "must be a number, true or false, or text"});
-      }
-    }
-  }
-}
-
-// Refuses an area outside the caller's scope (a district officer keeps to
-// their district).
-std::optional<Response> OutsideScope(RequestContext& context, const registry::Individual& person) {
-  if (context.principal().area_paths.empty()) return std::nullopt;
-  std::string path;
-  if (!person.area_code.empty()) {
-    auto area = registry::AreaService(context.db()).GetByCode(person.area_code);
-    if (area.ok()) path = area->path;
-  }
-  if (context.principal().CoversArea(path)) return std::nullopt;
-  return Problem(Error{ErrorCode::kPermissionDenied,
-                       "you may only register people in your areas",
-                       {{"area_code", "outside your areas"}}});
+  if (const auto* v = body.if_contains("custom")) ApplyCustomFields(*v, person.custom, errors);
 }
 
 Response Saved(int status, const registry::Individual& person) {
@@ -158,7 +124,7 @@ Response CreateIndividual(const Request& request, RequestContext& context) {
   std::vector<FieldError> errors;
   ApplyFields(*body, person, errors);
   if (!errors.empty()) return Problem(Error::Invalid("the individual was not saved", errors));
-  if (auto refused = OutsideScope(context, person)) return *refused;
+  if (auto refused = OutsideScope(context, person.area_code, kOutsideAreas)) return *refused;
   auto created = registry::IndividualService(context.db()).Create(person, context.actor());
   if (!created.ok()) return Problem(created.error());
   return Saved(201, *created);
@@ -182,7 +148,7 @@ Response UpdateIndividual(const Request& request, RequestContext& context) {
   std::vector<FieldError> errors;
   ApplyFields(*body, person, errors);
   if (!errors.empty()) return Problem(Error::Invalid("the individual was not saved", errors));
-  if (auto refused = OutsideScope(context, person)) return *refused;
+  if (auto refused = OutsideScope(context, person.area_code, kOutsideAreas)) return *refused;
   auto updated = service.Update(person, *expected, context.actor());
   if (!updated.ok()) return Problem(updated.error());
   return Saved(200, *updated);

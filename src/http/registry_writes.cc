@@ -15,6 +15,8 @@ namespace {
 
 namespace json = boost::json;
 
+constexpr char kOutsideAreas[] = "this is outside your areas";
+
 std::string Text(const json::object& body, const char* name) {
   const auto* v = body.if_contains(name);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -27,18 +29,6 @@ std::optional<Date> DateField(const json::object& body, const char* name,
   auto date = v->is_string() ? Date::Parse(v->as_string()) : std::nullopt;
   if (!date) errors.push_back({name, "must be a date as YYYY-MM-DD"});
   return date;
-}
-
-// The materialised path of an area code ("" when there is none).
-std::string AreaPath(RequestContext& context, const std::string& code) {
-  if (code.empty()) return "";
-  auto area = registry::AreaService(context.db()).GetByCode(code);
-  return area.ok() ? area->path : "";
-}
-
-Response OutOfScope(const char* field) {
-  return Problem(Error{
-      ErrorCode::kPermissionDenied, "this is outside your areas", {{field, "outside your areas"}}});
 }
 
 Response CreateArea(const Request& request, RequestContext& context) {
@@ -59,7 +49,8 @@ Response CreateArea(const Request& request, RequestContext& context) {
 }
 
 // Sets the group fields present in the body (a change leaves the others).
-void ApplyGroupFields(const json::object& body, registry::Group& group) {
+void ApplyGroupFields(const json::object& body, registry::Group& group,
+                      std::vector<FieldError>& errors) {
   if (auto id = Text(body, "external_id"); !id.empty()) group.external_id = id;
   if (auto kind = Text(body, "kind"); !kind.empty()) group.kind = kind;
   if (body.contains("name")) group.name = Text(body, "name");
@@ -67,19 +58,8 @@ void ApplyGroupFields(const json::object& body, registry::Group& group) {
     group.area_code = Text(body, "area_code");
     group.area_id.reset();
   }
-  if (const auto* custom = body.if_contains("custom"); custom && custom->is_object()) {
-    for (const auto& [name, value] : custom->as_object()) {
-      if (value.is_int64())
-        group.custom[std::string(name)] = value.as_int64();
-      else if (value.is_double())
-        group.custom[std::string(name)] = value.as_double();
-      else if (value.is_bool())
-        group.custom[std::string(name)] = value.as_bool();
-      else if (value.is_string())
-        group.custom[std::string(name)] = std::string(value.as_string());
-      else if (value.is_null())
-        group.custom.erase(std::string(name));
-    }
+  if (const auto* custom = body.if_contains("custom")) {
+    ApplyCustomFields(*custom, group.custom, errors);
   }
 }
 
@@ -87,10 +67,10 @@ Response CreateGroup(const Request& request, RequestContext& context) {
   auto body = JsonObjectBody(request);
   if (!body) return Problem(400, "the body must be a JSON object (a group)");
   registry::Group group;
-  ApplyGroupFields(*body, group);
-  if (!context.principal().CoversArea(AreaPath(context, group.area_code))) {
-    return OutOfScope("area_code");
-  }
+  std::vector<FieldError> errors;
+  ApplyGroupFields(*body, group, errors);
+  if (!errors.empty()) return Problem(Error::Invalid("the group was not saved", errors));
+  if (auto refused = OutsideScope(context, group.area_code, kOutsideAreas)) return *refused;
   auto created = registry::GroupService(context.db()).Create(group, context.actor());
   if (!created.ok()) return Problem(created.error());
   Response response = JsonResponse(201, ToJson(*created));
@@ -112,10 +92,10 @@ Response UpdateGroup(const Request& request, RequestContext& context) {
     return Problem(404, "no group " + request.path_params.at("id"));
   }
   registry::Group group = *current;
-  ApplyGroupFields(*body, group);
-  if (!context.principal().CoversArea(AreaPath(context, group.area_code))) {
-    return OutOfScope("area_code");
-  }
+  std::vector<FieldError> errors;
+  ApplyGroupFields(*body, group, errors);
+  if (!errors.empty()) return Problem(Error::Invalid("the group was not saved", errors));
+  if (auto refused = OutsideScope(context, group.area_code, kOutsideAreas)) return *refused;
   auto updated = groups.Update(group, *expected, context.actor());
   if (!updated.ok()) return Problem(updated.error());
   Response response = JsonResponse(200, ToJson(*updated));

@@ -25,6 +25,8 @@ struct Request {
   // The first value of a query parameter.
   std::optional<std::string> Query(std::string_view name) const;
   std::optional<std::string> Header(std::string_view lower_case_name) const;
+  // The value of one cookie of the Cookie header.
+  std::optional<std::string> Cookie(std::string_view name) const;
 };
 
 struct Response {

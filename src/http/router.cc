@@ -20,21 +20,6 @@ std::vector<std::string> Segments(std::string_view path) {
   return segments;
 }
 
-// The value of one cookie of the Cookie header.
-std::optional<std::string> CookieValue(const Request& request, std::string_view name) {
-  auto header = request.Header("cookie");
-  if (!header) return std::nullopt;
-  for (auto part : Split(*header, ';')) {
-    std::string_view item = part;
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    if (item.size() > name.size() && item.substr(0, name.size()) == name &&
-        item[name.size()] == '=') {
-      return std::string(item.substr(name.size() + 1));
-    }
-  }
-  return std::nullopt;
-}
-
 bool ChangesState(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
@@ -55,7 +40,7 @@ std::optional<Response> Router::SignInCaller(const Request& request, const Acces
     auto principal = sign_in.FromAccessToken(authorization->substr(7), request.request_id);
     if (!principal.ok()) return Unauthorized(principal.error().message);
     context.principal_ = std::move(principal).value();
-  } else if (auto cookie = CookieValue(request, kSessionCookie)) {
+  } else if (auto cookie = request.Cookie(kSessionCookie)) {
     std::string csrf;
     auto principal = sign_in.FromSession(*cookie, &csrf, request.request_id);
     if (!principal.ok()) return Unauthorized(principal.error().message);
@@ -147,6 +132,20 @@ std::optional<std::string> Request::Header(std::string_view name) const {
   auto it = headers.find(std::string(name));
   if (it == headers.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<std::string> Request::Cookie(std::string_view name) const {
+  auto header = Header("cookie");
+  if (!header) return std::nullopt;
+  for (auto part : Split(*header, ';')) {
+    std::string_view item = part;
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.substr(0, name.size()) == name &&
+        item[name.size()] == '=') {
+      return std::string(item.substr(name.size() + 1));
+    }
+  }
+  return std::nullopt;
 }
 
 void Router::Add(Route route) {
