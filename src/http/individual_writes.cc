@@ -19,43 +19,49 @@ constexpr char kOutsideAreas[] = "you may only register people in your areas";
 // Applies the fields present in `body` onto `person`, naming each malformed one.
 void ApplyFields(const json::object& body, registry::Individual& person,
                  std::vector<FieldError>& errors) {
+  // A text field: the setter gets the text, or null for a JSON null.
   auto text = [&](const char* name, auto setter) {
     const auto* v = body.if_contains(name);
     if (v == nullptr) return;
     if (v->is_null()) {
-      setter(std::optional<std::string>());
+      setter(static_cast<const std::string*>(nullptr));
     } else if (v->is_string()) {
-      setter(std::optional<std::string>(std::string(v->as_string())));
+      std::string value(v->as_string());
+      setter(&value);
     } else {
       errors.push_back({name, "must be text"});
     }
   };
-  text("external_id", [&](auto v) { person.external_id = v; });
-  text("given_name", [&](auto v) { person.given_name = v.value_or(""); });
-  text("family_name", [&](auto v) { person.family_name = v.value_or(""); });
-  text("other_names", [&](auto v) { person.other_names = v.value_or(""); });
-  text("phone", [&](auto v) { person.phone = v; });
-  text("email", [&](auto v) { person.email = v; });
-  text("address", [&](auto v) { person.address = v; });
-  text("area_code", [&](auto v) {
-    person.area_code = v.value_or("");
+  auto plain = [](const std::string* v) { return v ? *v : std::string(); };
+  auto optional = [](const std::string* v) {
+    return v ? std::optional<std::string>(*v) : std::optional<std::string>();
+  };
+  text("external_id", [&](const std::string* v) { person.external_id = optional(v); });
+  text("given_name", [&](const std::string* v) { person.given_name = plain(v); });
+  text("family_name", [&](const std::string* v) { person.family_name = plain(v); });
+  text("other_names", [&](const std::string* v) { person.other_names = plain(v); });
+  text("phone", [&](const std::string* v) { person.phone = optional(v); });
+  text("email", [&](const std::string* v) { person.email = optional(v); });
+  text("address", [&](const std::string* v) { person.address = optional(v); });
+  text("area_code", [&](const std::string* v) {
+    person.area_code = plain(v);
     person.area_id.reset();
   });
-  text("sex", [&](auto v) {
-    auto sex = registry::ParseSex(v.value_or(""));
+  text("sex", [&](const std::string* v) {
+    auto sex = registry::ParseSex(plain(v));
     if (!sex)
       errors.push_back({"sex", "must be female, male, other or unknown"});
     else
       person.sex = *sex;
   });
-  text("status", [&](auto v) {
-    auto status = registry::ParseIndividualStatus(v.value_or(""));
+  text("status", [&](const std::string* v) {
+    auto status = registry::ParseIndividualStatus(plain(v));
     if (!status)
       errors.push_back({"status", "must be active, inactive or deceased"});
     else
       person.status = *status;
   });
-  text("birth_date", [&](auto v) {
+  text("birth_date", [&](const std::string* v) {
     if (!v) {
       person.birth_date.reset();
     } else if (auto date = Date::Parse(*v)) {
