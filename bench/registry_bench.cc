@@ -59,7 +59,7 @@ Fixture& Shared() {
 void BM_GetIndividualById(benchmark::State& state) {
   auto& fixture = Shared();
   auto connection = fixture.database->Acquire();
-  registry::IndividualService service(*connection);
+  registry::IndividualService service(*connection, Principal::System());
   int64_t id = 1;
   for (auto _ : state) {
     auto person = service.Get(id);
@@ -73,7 +73,7 @@ BENCHMARK(BM_GetIndividualById);
 void BM_ListIndividualsInRegion(benchmark::State& state) {
   auto& fixture = Shared();
   auto connection = fixture.database->Acquire();
-  registry::IndividualService service(*connection);
+  registry::IndividualService service(*connection, Principal::System());
   registry::IndividualQuery query;
   query.area_code = "DM-03";
   query.sort = registry::IndividualSort::kFamilyName;

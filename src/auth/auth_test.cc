@@ -61,13 +61,13 @@ class UserServiceTest : public spmis::testing::BackendTest {
     BackendTest::SetUp();
     if (IsSkipped()) return;
     connection_.emplace(db().Acquire());
-    registry::AreaService areas(conn());
+    registry::AreaService areas(conn(), Principal::System());
     for (auto [code, parent] : {std::pair{"DM", ""}, {"DM-01", "DM"}, {"DM-02", "DM"}}) {
       registry::Area area;
       area.code = code;
       area.name = code;
       area.parent_code = parent;
-      ASSERT_TRUE(areas.Create(area, Actor::System()).ok());
+      ASSERT_TRUE(areas.Create(area).ok());
     }
   }
   void TearDown() override {
@@ -92,8 +92,8 @@ TEST_P(UserServiceTest, CreatesSignsInAndLimitsUsers) {
   EXPECT_EQ(principal->role, Role::kRegistrar);
   EXPECT_EQ(principal->request_id, "req-2");
   // Limited to DM-01 and below, not DM-02.
-  auto dm01 = registry::AreaService(conn()).GetByCode("DM-01");
-  auto dm02 = registry::AreaService(conn()).GetByCode("DM-02");
+  auto dm01 = registry::AreaService(conn(), Principal::System()).GetByCode("DM-01");
+  auto dm02 = registry::AreaService(conn(), Principal::System()).GetByCode("DM-02");
   EXPECT_TRUE(principal->CoversArea(dm01->path));
   EXPECT_TRUE(principal->CoversArea(dm01->path + "99/"));
   EXPECT_FALSE(principal->CoversArea(dm02->path));

@@ -204,14 +204,7 @@ Result<Principal> SignIn::FromSession(std::string_view token, std::string* csrf_
   if (expires < Timestamp::Now()) return Unauthenticated("the session has expired: log in again");
   auto stored = UserRepository(db_).FindByName(username);
   if (!stored || stored->user.disabled) return Unauthenticated("the user is disabled");
-  Principal p;
-  p.user_id = stored->user.id;
-  p.name = stored->user.username;
-  p.role = stored->user.role;
-  p.area_paths = std::move(stored->area_paths);
-  p.programs = stored->user.programs;
-  p.request_id = std::move(request_id);
-  return p;
+  return ToPrincipal(std::move(*stored), std::move(request_id));
 }
 
 void SignIn::LogOut(std::string_view session_token) {

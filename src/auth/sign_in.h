@@ -17,8 +17,8 @@
 #include <string>
 #include <string_view>
 
-#include "auth/principal.h"
 #include "core/date.h"
+#include "core/principal.h"
 #include "core/result.h"
 #include "store/database.h"
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "auth/permission.h"
 #include "core/date.h"
+#include "core/permission.h"
 
 namespace spmis::auth {
 

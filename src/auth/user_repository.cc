@@ -2,6 +2,17 @@
 
 namespace spmis::auth {
 
+Principal ToPrincipal(StoredUser stored, std::string request_id) {
+  Principal principal;
+  principal.user_id = stored.user.id;
+  principal.name = std::move(stored.user.username);
+  principal.role = stored.user.role;
+  principal.area_paths = std::move(stored.area_paths);
+  principal.programs = std::move(stored.user.programs);
+  principal.request_id = std::move(request_id);
+  return principal;
+}
+
 namespace {
 
 constexpr char kColumns[] = "id, username, role, disabled, created_at, updated_at";

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "auth/user.h"
+#include "core/principal.h"
 #include "store/database.h"
 
 namespace spmis::auth {
@@ -16,6 +17,9 @@ struct StoredUser {
   std::string password_hash;
   std::vector<std::string> area_paths;  // of user.area_codes, same order
 };
+
+// The principal a stored user acts as.
+Principal ToPrincipal(StoredUser stored, std::string request_id);
 
 class UserRepository {
  public:

@@ -94,14 +94,16 @@ Result<Principal> UserService::Authenticate(std::string_view username, std::stri
   if (!VerifyPassword(stored->password_hash, password) || stored->user.disabled) {
     return WrongCredentials();
   }
-  Principal principal;
-  principal.user_id = stored->user.id;
-  principal.name = stored->user.username;
-  principal.role = stored->user.role;
-  principal.area_paths = std::move(stored->area_paths);
-  principal.programs = stored->user.programs;
-  principal.request_id = std::move(request_id);
-  return principal;
+  return ToPrincipal(std::move(*stored), std::move(request_id));
+}
+
+Result<Principal> UserService::PrincipalOf(std::string_view username, std::string request_id) {
+  auto stored = UserRepository(db_).FindByName(username);
+  if (!stored || stored->user.disabled) {
+    return Error{
+        ErrorCode::kUnauthenticated, "no enabled user '" + std::string(username) + "'", {}};
+  }
+  return ToPrincipal(std::move(*stored), std::move(request_id));
 }
 
 Result<std::vector<User>> UserService::List(const Principal& by) {

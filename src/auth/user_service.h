@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/principal.h"
 #include "auth/user.h"
+#include "core/principal.h"
 #include "core/result.h"
 #include "store/database.h"
 
@@ -23,6 +23,9 @@ class UserService {
   Result<User> Create(const Principal& by, const NewUser& user);
   // The principal for a username and password. A wrong password, an unknown
   // name and a disabled user get the same answer, so none can be told apart.
+  // The principal a named, enabled user acts as (for sessions, and for the
+  // command line's --user); kUnauthenticated when there is no such user.
+  Result<Principal> PrincipalOf(std::string_view username, std::string request_id);
   Result<Principal> Authenticate(std::string_view username, std::string_view password,
                                  std::string request_id = {});
   Result<std::vector<User>> List(const Principal& by);

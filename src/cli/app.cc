@@ -13,6 +13,12 @@ void AddDatabaseOption(CLI::App* command, std::string& target) {
                       "(default: $SPMIS_DATABASE, else ./spmis.db)");
 }
 
+void AddUserOption(CLI::App* command, std::string& target) {
+  command->add_option("--user", target,
+                      "act as this user: their role and areas apply, their name is audited "
+                      "(default: the system, recorded as \"cli\")");
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -61,6 +67,7 @@ int Main(int argc, char** argv) {
   AddDatabaseOption(apply_cmd, config_apply.database);
   apply_cmd->add_option("FILE", config_apply.file, "the configuration (see docs/CONFIGURATION.md)")
       ->required();
+  AddUserOption(apply_cmd, config_apply.user);
   apply_cmd->callback([&] { exit_code = ConfigApply(config_apply); });
   std::string config_show_database;
   auto* show_cmd = config_cmd->add_subcommand("show", "Print the configuration as JSON");
@@ -91,6 +98,7 @@ int Main(int argc, char** argv) {
                          "JSON file mapping columns to fields (docs/IMPORT.md)");
   import_cmd->add_option("--errors", import.errors,
                          "write the refused rows and their reasons to this CSV");
+  AddUserOption(import_cmd, import.user);
   import_cmd->footer(
       "Exit codes: 0 every row imported; 3 some rows refused (see the error report); "
       "2 the file was refused whole (nothing changed); 1 failure.");

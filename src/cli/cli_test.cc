@@ -277,6 +277,46 @@ TEST(UserCommandTest, CreatesUsersFromAPasswordOnStdinAndVerifiesTheAuditTrail) 
   for (const char* suffix : {"", "-wal", "-shm", ".password"}) std::filesystem::remove(db + suffix);
 }
 
+// --user makes a command act as that user: the same role and area checks as
+// the API, and their name in the audit trail.
+TEST(UserCommandTest, CommandsActAsTheUserNamedWithTheirRole) {
+  std::string db = (std::filesystem::temp_directory_path() /
+                    ("spmis_acting_" + std::to_string(getpid()) + ".db"))
+                       .string();
+  std::filesystem::remove(db);
+  std::string password_file = db + ".password";
+  { std::ofstream(password_file) << "a long pass phrase\n"; }
+  std::string csv = db + ".csv";
+  { std::ofstream(csv) << "code,name,level,parent_code\nTZ,Tanzania,0,\n"; }
+  for (const char* user : {"vera --role program_viewer", "rose --role registrar"}) {
+    auto create = RunProcess({"/bin/sh", "-c",
+                              std::string(SpmisBinary()) + " user create " + user + " --database " +
+                                  db + " < " + password_file});
+    ASSERT_EQ(create.exit_code, 0) << create.err;
+  }
+  auto viewer =
+      RunProcess({SpmisBinary(), "import", "areas", csv, "--user", "vera", "--database", db});
+  EXPECT_EQ(viewer.exit_code, 2);
+  EXPECT_NE(viewer.err.find("does not allow this (it needs import.run)"), std::string::npos)
+      << viewer.err;
+  auto nobody =
+      RunProcess({SpmisBinary(), "import", "areas", csv, "--user", "nobody", "--database", db});
+  EXPECT_EQ(nobody.exit_code, 2);
+  EXPECT_NE(nobody.err.find("no enabled user 'nobody'"), std::string::npos) << nobody.err;
+  // A Registrar may import, but areas need areas.manage: every row is refused.
+  auto registrar =
+      RunProcess({SpmisBinary(), "import", "areas", csv, "--user", "rose", "--database", db});
+  EXPECT_EQ(registrar.exit_code, 3) << registrar.out << registrar.err;
+  auto system = RunProcess({SpmisBinary(), "import", "areas", csv, "--database", db});
+  EXPECT_EQ(system.exit_code, 0) << system.err;
+  auto audit = RunProcess(
+      {"/usr/bin/sqlite3", db, "SELECT actor FROM audit_log WHERE entity_type = 'area'"});
+  EXPECT_EQ(audit.out, "cli\n");
+  for (const char* suffix : {"", "-wal", "-shm", ".password", ".csv"}) {
+    std::filesystem::remove(db + suffix);
+  }
+}
+
 }  // namespace
 }  // namespace spmis
 

@@ -48,7 +48,7 @@ struct ImportCommand {
   std::string file;
   std::string mapping;
   std::string errors;
-  std::string user = "cli";
+  std::string user;  // --user: act as this user (empty: the system, as "cli")
 };
 int Import(const ImportCommand& options);
 
@@ -62,6 +62,7 @@ int ListJobs(const JobsCommand& options);
 struct ConfigCommand {
   std::string database;
   std::string file;
+  std::string user;
 };
 int ConfigApply(const ConfigCommand& options);
 int ConfigShow(const std::string& database);

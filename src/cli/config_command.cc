@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/acting_user.h"
 #include "cli/commands.h"
 #include "cli/open_database.h"
 #include "registry/configuration_service.h"
@@ -126,9 +127,10 @@ int ConfigApply(const ConfigCommand& options) {
   }
   auto database = OpenMigratedDatabase(options.database);
   if (!database) return kExitFailed;
+  auto principal = ActingPrincipal(*database, options.user);
+  if (!principal) return kExitRefused;
   auto connection = database->Acquire();
-  registry::ConfigurationService service(*connection);
-  Actor actor{"cli", ""};
+  registry::ConfigurationService service(*connection, *principal);
   store::Transaction transaction(*connection);
   auto fail = [&](const std::string& what, const Error& error) {
     std::cerr << "error: " << options.file << ": " << what << ": " << error.ToString()
@@ -136,15 +138,14 @@ int ConfigApply(const ConfigCommand& options) {
     return kExitRefused;
   };
   for (const auto& kind : configuration->group_kinds) {
-    if (auto s = service.DeclareGroupKind(kind, actor); !s.ok())
+    if (auto s = service.DeclareGroupKind(kind); !s.ok())
       return fail("group kind " + kind.code, s.error());
   }
   for (const auto& role : configuration->roles) {
-    if (auto s = service.DeclareRole(role, actor); !s.ok())
-      return fail("role " + role.code, s.error());
+    if (auto s = service.DeclareRole(role); !s.ok()) return fail("role " + role.code, s.error());
   }
   for (const auto& field : configuration->fields) {
-    if (auto s = service.DeclareCustomField(field, actor); !s.ok())
+    if (auto s = service.DeclareCustomField(field); !s.ok())
       return fail("custom field " + field.name, s.error());
   }
   transaction.Commit();
@@ -158,7 +159,7 @@ int ConfigShow(const std::string& database_flag) {
   auto database = OpenMigratedDatabase(database_flag);
   if (!database) return kExitFailed;
   auto connection = database->Acquire();
-  registry::ConfigurationService service(*connection);
+  registry::ConfigurationService service(*connection, Principal::SystemAs(Actor{"cli", ""}));
   json::object out;
   auto codes = [](const std::vector<Code>& list) {
     json::array array;

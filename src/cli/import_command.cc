@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/acting_user.h"
 #include "cli/commands.h"
 #include "cli/open_database.h"
 #include "importer/import_repository.h"
@@ -49,13 +50,15 @@ int Import(const ImportCommand& options) {
 
   auto database = OpenMigratedDatabase(options.database);
   if (!database) return kExitFailed;
+  auto principal = ActingPrincipal(*database, options.user);
+  if (!principal) return kExitRefused;
   jobs::JobRunner runner(*database);
   importer::RegisterImportJobs(runner);
   runner.RecoverInterrupted(std::chrono::seconds(60));
   bool show_progress = isatty(STDERR_FILENO) != 0;
   auto job = runner.RunNow(
-      importer::kImportJob, importer::ImportJobParameters(request, mapping_json, false),
-      Actor{options.user, ""}, [&](const jobs::Job& j) {
+      importer::kImportJob, importer::ImportJobParameters(request, mapping_json, false, *principal),
+      principal->actor(), [&](const jobs::Job& j) {
         if (show_progress && j.progress_total > 0) {
           std::cerr << "\rimporting: " << j.progress_done << "/" << j.progress_total << std::flush;
         }

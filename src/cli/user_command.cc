@@ -15,8 +15,8 @@
 namespace spmis::cli {
 namespace {
 
-auth::Principal CommandLinePrincipal() {
-  auth::Principal principal = auth::Principal::System();
+Principal CommandLinePrincipal() {
+  Principal principal = Principal::System();
   const char* login = std::getenv("USER");
   principal.name = std::string("cli:") + (login && *login ? login : "unknown");
   return principal;
@@ -31,14 +31,14 @@ int Report(const Error& error) {
 }
 
 // The role named on the command line, or nothing after saying it is unknown.
-std::optional<auth::Role> RoleArgument(const std::string& name) {
-  auto role = auth::ParseRole(name);
+std::optional<Role> RoleArgument(const std::string& name) {
+  auto role = ParseRole(name);
   if (!role) std::cerr << "error: unknown role '" << name << "'\n";
   return role;
 }
 
 void PrintUser(const auth::User& u) {
-  std::cout << u.username << "\t" << auth::RoleName(u.role) << "\t"
+  std::cout << u.username << "\t" << RoleName(u.role) << "\t"
             << (u.disabled ? "disabled" : "active");
   std::string areas, programs;
   for (const auto& a : u.area_codes) areas += (areas.empty() ? "" : ",") + a;

@@ -16,7 +16,7 @@ using registry::CustomField;
 using registry::CustomFieldType;
 
 Status DeclareDemoFields(store::Connection& connection, const Actor& actor) {
-  registry::ConfigurationService configuration(connection);
+  registry::ConfigurationService configuration(connection, Principal::SystemAs(actor));
   const CustomField fields[] = {
       {RegistrantKind::kIndividual,
        "in_school",
@@ -38,8 +38,7 @@ Status DeclareDemoFields(store::Connection& connection, const Actor& actor) {
        {},
        false},
   };
-  for (const auto& field : fields)
-    SPMIS_RETURN_IF_ERROR(configuration.DeclareCustomField(field, actor));
+  for (const auto& field : fields) SPMIS_RETURN_IF_ERROR(configuration.DeclareCustomField(field));
   return OkStatus();
 }
 
@@ -71,14 +70,14 @@ Result<std::string> RunDemoLoad(jobs::JobContext& context) {
   SPMIS_RETURN_IF_ERROR(DeclareDemoFields(*connection, actor));
 
   PopulationGenerator generator(options.seed);
-  registry::AreaService areas(*connection);
+  registry::AreaService areas(*connection, Principal::SystemAs(actor));
   for (const auto& demo_area : generator.areas()) {
     registry::Area area;
     area.code = demo_area.code;
     area.name = demo_area.name;
     area.level = demo_area.level;
     area.parent_code = demo_area.parent_code;
-    SPMIS_RETURN_IF_ERROR(areas.Create(area, actor));
+    SPMIS_RETURN_IF_ERROR(areas.Create(area));
   }
   std::map<std::string, int64_t> area_ids;
   for (const auto& demo_area : generator.areas()) {

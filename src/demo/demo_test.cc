@@ -65,7 +65,7 @@ TEST_P(DemoLoadTest, LoadsAConsistentRegistryOnceAsAJob) {
   EXPECT_EQ(counts->Int(3), 111);
   EXPECT_EQ(counts->Int(4), 0);  // every household has a head
 
-  registry::GroupService groups(*connection);
+  registry::GroupService groups(*connection, Principal::System());
   auto first = groups.Get(1);
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(first->head_id.has_value());
@@ -75,7 +75,7 @@ TEST_P(DemoLoadTest, LoadsAConsistentRegistryOnceAsAJob) {
   auto again = runner.RunNow(kDemoLoadJob, DemoLoadParameters({200, 99}), Actor{"admin", ""});
   ASSERT_EQ(again->state, jobs::JobState::kSucceeded);
   EXPECT_NE(again->result->find("skipped"), std::string::npos);
-  registry::IndividualService people(*connection);
+  registry::IndividualService people(*connection, Principal::System());
   EXPECT_EQ(people.List({})->total, counts->Int(1));
 }
 

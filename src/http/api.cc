@@ -5,7 +5,6 @@
 #include "core/text.h"
 #include "http/json_writer.h"
 #include "http/problem.h"
-#include "registry/area_service.h"
 
 namespace spmis::http {
 
@@ -59,17 +58,9 @@ std::optional<int64_t> ExpectedVersion(const Request& request, Response& refusal
   return *version;
 }
 
-std::optional<Response> OutsideScope(RequestContext& context, const std::string& area_code,
-                                     const std::string& message) {
-  if (context.principal().area_paths.empty()) return std::nullopt;
-  std::string path;
-  if (!area_code.empty()) {
-    auto area = registry::AreaService(context.db()).GetByCode(area_code);
-    if (area.ok()) path = area->path;
-  }
-  if (context.principal().CoversArea(path)) return std::nullopt;
-  return Problem(
-      Error{ErrorCode::kPermissionDenied, message, {{"area_code", "outside your areas"}}});
+Response QueryProblem(const Error& error) {
+  if (error.code == ErrorCode::kInvalidArgument) return Problem(400, error.message, error.fields);
+  return Problem(error);
 }
 
 void ApplyCustomFields(const boost::json::value& custom, registry::CustomValues& values,

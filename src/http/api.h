@@ -26,10 +26,9 @@ void AddRegistryWriteRoutes(Router& router);
 std::string OpenApiDocument(const std::vector<Route>& routes);
 
 // Helpers shared by route files.
-// Refuses (403, naming area_code) a registrant placed outside the caller's
-// areas; nothing for a caller not limited by area.
-std::optional<Response> OutsideScope(RequestContext& context, const std::string& area_code,
-                                     const std::string& message);
+// The refusal of a listing: bad query parameters are a 400 (the request line
+// is wrong, not a body); anything else (permission) as Problem(error) says.
+Response QueryProblem(const Error& error);
 // Applies a "custom" JSON object onto custom values: null removes a field;
 // numbers, true/false and text set it; anything else is named in errors.
 void ApplyCustomFields(const boost::json::value& custom, registry::CustomValues& values,

@@ -20,16 +20,16 @@ std::string StringField(const json::object& o, const char* name) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-json::value PrincipalJson(const auth::Principal& p) {
+json::value PrincipalJson(const Principal& p) {
   json::array permissions;
-  for (auth::Permission permission : auth::AllPermissions()) {
-    if (p.Has(permission)) permissions.emplace_back(auth::PermissionName(permission));
+  for (Permission permission : AllPermissions()) {
+    if (p.Has(permission)) permissions.emplace_back(PermissionName(permission));
   }
   json::array areas, programs;
   for (const auto& a : p.area_paths) areas.emplace_back(a);
   for (const auto& code : p.programs) programs.emplace_back(code);
   return json::object{{"username", p.name},
-                      {"role", p.role ? json::value(auth::RoleName(*p.role)) : json::value()},
+                      {"role", p.role ? json::value(RoleName(*p.role)) : json::value()},
                       {"permissions", std::move(permissions)},
                       {"area_paths", std::move(areas)},
                       {"programs", std::move(programs)}};
@@ -213,7 +213,7 @@ void AddAuthRoutes(Router& router) {
   router.Add({"GET", "/api/v1/audit",
               "The audit trail, oldest first; entity_type, entity_id, actor, from, to, limit, "
               "cursor",
-              Access::Need(auth::Permission::kAuditRead), ListAudit});
+              Access::Need(Permission::kAuditRead), ListAudit});
 }
 
 }  // namespace spmis::http

@@ -52,7 +52,7 @@ class HttpApiTest : public spmis::testing::BackendTest {
     server_->Listen();
     thread_ = std::thread([this] { server_->Run(false); });
     runner_->Start(1);
-    std::tie(cookie_, csrf_) = LogInAs("registrar.test", auth::Role::kRegistrar);
+    std::tie(cookie_, csrf_) = LogInAs("registrar.test", Role::kRegistrar);
   }
   void TearDown() override {
     if (runner_) runner_->Stop();
@@ -72,11 +72,10 @@ class HttpApiTest : public spmis::testing::BackendTest {
   }
   HttpResult Get(const std::string& target) { return Send("GET", target); }
   // Creates a user with the role and logs in; returns the cookie and CSRF token.
-  std::pair<std::string, std::string> LogInAs(const std::string& username, auth::Role role) {
+  std::pair<std::string, std::string> LogInAs(const std::string& username, Role role) {
     auto connection = db().Acquire();
-    auto created =
-        auth::UserService(*connection)
-            .Create(auth::Principal::System(), {username, "a long pass phrase", role, {}, {}});
+    auto created = auth::UserService(*connection)
+                       .Create(Principal::System(), {username, "a long pass phrase", role, {}, {}});
     EXPECT_TRUE(created.ok()) << created.error().ToString();
     HttpResult login =
         HttpRequest(server_->port(), "POST", "/api/v1/auth/login",
@@ -326,15 +325,15 @@ TEST_P(HttpApiTest, EveryRouteAllowsExactlyTheRolesThatHoldItsPermission) {
     HttpResult anonymous = HttpRequest(server_->port(), route.method, target(route));
     EXPECT_EQ(anonymous.status, 401) << route.method << " " << route.pattern;
   }
-  for (auth::Role role : auth::AllRoles()) {
-    auto [cookie, csrf] = LogInAs("walker." + std::string(auth::RoleName(role)), role);
+  for (Role role : AllRoles()) {
+    auto [cookie, csrf] = LogInAs("walker." + std::string(RoleName(role)), role);
     for (const Route& route : routes) {
       HttpResult result = HttpRequest(server_->port(), route.method, target(route), "",
                                       {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
-      bool allowed = route.access.kind != Access::Kind::kPermission ||
-                     auth::RoleHas(role, route.access.permission);
-      std::string label = std::string(auth::RoleName(role)) + " " + route.method + " " +
-                          route.pattern + " -> " + std::to_string(result.status);
+      bool allowed =
+          route.access.kind != Access::Kind::kPermission || RoleHas(role, route.access.permission);
+      std::string label = std::string(RoleName(role)) + " " + route.method + " " + route.pattern +
+                          " -> " + std::to_string(result.status);
       if (allowed) {
         EXPECT_NE(result.status, 403) << label << " " << result.body;
         EXPECT_NE(result.status, 401) << label << " " << result.body;
@@ -385,9 +384,8 @@ TEST_P(HttpApiTest, RepeatedFailedLogInsAreThrottled) {
 TEST_P(HttpApiTest, ApiClientsGetSignedTokensThatCanBeRevoked) {
   auto connection = db().Acquire();
   auth::LoginThrottle throttle;
-  auto client =
-      auth::SignIn(*connection, throttle)
-          .CreateClient(auth::Principal::System(), "benefits portal", auth::Role::kAuditor);
+  auto client = auth::SignIn(*connection, throttle)
+                    .CreateClient(Principal::System(), "benefits portal", Role::kAuditor);
   ASSERT_TRUE(client.ok());
   HttpResult token = HttpRequest(server_->port(), "POST", "/api/v1/oauth/token",
                                  "grant_type=client_credentials&client_id=" + client->client_id +
@@ -434,11 +432,10 @@ TEST_P(HttpApiTest, ApiClientsGetSignedTokensThatCanBeRevoked) {
 TEST_P(HttpApiTest, ADistrictOfficerSeesOnlyTheirDistrict) {
   {
     auto connection = db().Acquire();
-    ASSERT_TRUE(
-        auth::UserService(*connection)
-            .Create(auth::Principal::System(),
-                    {"officer.dm01", "a long pass phrase", auth::Role::kRegistrar, {"DM-01"}, {}})
-            .ok());
+    ASSERT_TRUE(auth::UserService(*connection)
+                    .Create(Principal::System(),
+                            {"officer.dm01", "a long pass phrase", Role::kRegistrar, {"DM-01"}, {}})
+                    .ok());
   }
   HttpResult login =
       HttpRequest(server_->port(), "POST", "/api/v1/auth/login",
@@ -504,7 +501,7 @@ TEST_P(HttpApiTest, FiltersAreParametersNotSql) {
 }
 
 TEST_P(HttpApiTest, AdministratorsManageUsersAndClientsOverTheApi) {
-  auto [cookie, csrf] = LogInAs("admin.test", auth::Role::kAdministrator);
+  auto [cookie, csrf] = LogInAs("admin.test", Role::kAdministrator);
   auto send = [&](const std::string& method, const std::string& target, const std::string& body) {
     return HttpRequest(server_->port(), method, target, body,
                        {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
@@ -542,7 +539,7 @@ TEST_P(HttpApiTest, AdministratorsManageUsersAndClientsOverTheApi) {
 }
 
 TEST_P(HttpApiTest, ARetriedPostWithTheSameIdempotencyKeyIsDoneOnce) {
-  auto [cookie, csrf] = LogInAs("admin.test", auth::Role::kAdministrator);
+  auto [cookie, csrf] = LogInAs("admin.test", Role::kAdministrator);
   auto post = [&](const std::string& key, const std::string& body) {
     return HttpRequest(server_->port(), "POST", "/api/v1/users", body,
                        {{"Cookie", cookie}, {"X-CSRF-Token", csrf}, {"Idempotency-Key", key}});
@@ -681,7 +678,7 @@ TEST_P(HttpApiTest, TheOpenApiDocumentDescribesEveryRouteAsTheRouterEnforcesIt) 
     bool open = op->at("security").as_array().empty();
     EXPECT_EQ(open, route.access.kind == Access::Kind::kPublic) << route.pattern;
     if (route.access.kind == Access::Kind::kPermission) {
-      EXPECT_EQ(op->at("x-permission").as_string(), auth::PermissionName(route.access.permission))
+      EXPECT_EQ(op->at("x-permission").as_string(), PermissionName(route.access.permission))
           << route.pattern;
     } else {
       EXPECT_EQ(op->as_object().if_contains("x-permission"), nullptr) << route.pattern;

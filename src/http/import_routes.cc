@@ -77,9 +77,11 @@ Response Upload(const Request& request, RequestContext& context) {
     if (!out) return Problem(503, "the upload could not be stored");
   }
   import.path = path.string();
-  auto job = context.jobs().Submit(
-      importer::kImportJob,
-      importer::ImportJobParameters(import, mapping_json, /*delete_file=*/true), context.actor());
+  auto job =
+      context.jobs().Submit(importer::kImportJob,
+                            importer::ImportJobParameters(
+                                import, mapping_json, /*delete_file=*/true, context.principal()),
+                            context.actor());
   if (!job.ok()) {
     std::filesystem::remove(path);
     return Problem(job.error());
@@ -137,13 +139,13 @@ void AddImportRoutes(Router& router) {
   router.Add({"POST", "/api/v1/imports",
               "Upload a CSV or XLSX file to import (multipart/form-data: kind, file, mapping?); "
               "answers 202 with the job",
-              Access::Need(auth::Permission::kImportRun), Upload});
+              Access::Need(Permission::kImportRun), Upload});
   router.Add({"GET", "/api/v1/imports", "Import history, newest first",
-              Access::Need(auth::Permission::kRegistryRead), ListImports});
+              Access::Need(Permission::kRegistryRead), ListImports});
   router.Add({"GET", "/api/v1/imports/{id}", "One import: file, checksum, counts, state",
-              Access::Need(auth::Permission::kRegistryRead), GetImport});
+              Access::Need(Permission::kRegistryRead), GetImport});
   router.Add({"GET", "/api/v1/imports/{id}/errors", "The error report of an import (CSV)",
-              Access::Need(auth::Permission::kRegistryRead), ImportErrors});
+              Access::Need(Permission::kRegistryRead), ImportErrors});
 }
 
 }  // namespace spmis::http

@@ -14,8 +14,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr char kOutsideAreas[] = "you may only register people in your areas";
-
 // Applies the fields present in `body` onto `person`, naming each malformed one.
 void ApplyFields(const json::object& body, registry::Individual& person,
                  std::vector<FieldError>& errors) {
@@ -130,8 +128,7 @@ Response CreateIndividual(const Request& request, RequestContext& context) {
   std::vector<FieldError> errors;
   ApplyFields(*body, person, errors);
   if (!errors.empty()) return Problem(Error::Invalid("the individual was not saved", errors));
-  if (auto refused = OutsideScope(context, person.area_code, kOutsideAreas)) return *refused;
-  auto created = registry::IndividualService(context.db()).Create(person, context.actor());
+  auto created = registry::IndividualService(context.db(), context.principal()).Create(person);
   if (!created.ok()) return Problem(created.error());
   return Saved(201, *created);
 }
@@ -144,18 +141,14 @@ Response UpdateIndividual(const Request& request, RequestContext& context) {
   if (!expected) return refusal;
   auto body = JsonObjectBody(request);
   if (!body) return Problem(400, "the body must be a JSON object (the fields to change)");
-  registry::IndividualService service(context.db());
+  registry::IndividualService service(context.db(), context.principal());
   auto current = service.GetByRegistrantId(request.path_params.at("id"));
   if (!current.ok()) return Problem(current.error());
-  if (!context.principal().CoversArea(current->area_path)) {
-    return Problem(404, "no individual " + request.path_params.at("id"));
-  }
   registry::Individual person = *current;
   std::vector<FieldError> errors;
   ApplyFields(*body, person, errors);
   if (!errors.empty()) return Problem(Error::Invalid("the individual was not saved", errors));
-  if (auto refused = OutsideScope(context, person.area_code, kOutsideAreas)) return *refused;
-  auto updated = service.Update(person, *expected, context.actor());
+  auto updated = service.Update(person, *expected);
   if (!updated.ok()) return Problem(updated.error());
   return Saved(200, *updated);
 }
@@ -163,7 +156,7 @@ Response UpdateIndividual(const Request& request, RequestContext& context) {
 }  // namespace
 
 void AddIndividualWriteRoutes(Router& router) {
-  auto write = Access::Need(auth::Permission::kRegistryWrite);
+  auto write = Access::Need(Permission::kRegistryWrite);
   router.Add({"POST", "/api/v1/individuals",
               "Register an individual (the fields of GET /individuals/{id}); 201 with ETag", write,
               CreateIndividual});

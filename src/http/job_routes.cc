@@ -46,9 +46,9 @@ Response ListJobs(const Request& request, RequestContext& context) {
 
 void AddJobRoutes(Router& router) {
   router.Add({"GET", "/api/v1/jobs", "List background jobs, newest first; ?state=",
-              Access::Need(auth::Permission::kJobsRead), ListJobs});
+              Access::Need(Permission::kJobsRead), ListJobs});
   router.Add({"GET", "/api/v1/jobs/{id}", "One background job with its progress",
-              Access::Need(auth::Permission::kJobsRead), GetJob});
+              Access::Need(Permission::kJobsRead), GetJob});
 }
 
 }  // namespace spmis::http

@@ -52,7 +52,7 @@ json::object Operation(const Route& route) {
                                  json::object{{"bearer", json::array{}}}};
     responses["401"] = ProblemResponse("not signed in, or a bad credential");
     if (route.access.kind == Access::Kind::kPermission) {
-      op["x-permission"] = auth::PermissionName(route.access.permission);
+      op["x-permission"] = PermissionName(route.access.permission);
       responses["403"] = ProblemResponse("the role lacks the permission");
     }
   }

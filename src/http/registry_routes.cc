@@ -47,22 +47,18 @@ Response ListIndividuals(const Request& request, RequestContext& context) {
   }
   ParseLimit(request, query.limit, errors);
   query.cursor = request.Query("cursor").value_or("");
-  query.within_area_paths = context.principal().area_paths;
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
-  auto page = registry::IndividualService(context.db()).List(query);
-  if (!page.ok()) return Problem(400, page.error().message, page.error().fields);
+  auto page = registry::IndividualService(context.db(), context.principal()).List(query);
+  if (!page.ok()) return QueryProblem(page.error());
   context.RecordRead("individual_list", request.target);
   return JsonResponse(200, PageToJson(page->items, page->next, page->total));
 }
 
 Response GetIndividual(const Request& request, RequestContext& context) {
-  auto person =
-      registry::IndividualService(context.db()).GetByRegistrantId(request.path_params.at("id"));
+  auto person = registry::IndividualService(context.db(), context.principal())
+                    .GetByRegistrantId(request.path_params.at("id"));
   if (!person.ok()) return Problem(person.error());
   // Outside the caller's areas, it is as if there were no such person.
-  if (!context.principal().CoversArea(person->area_path)) {
-    return Problem(404, "no individual " + request.path_params.at("id"));
-  }
   context.RecordRead("individual", person->registrant_id());
   Response response = JsonResponse(200, ToJson(*person));
   response.headers.emplace_back("ETag", "\"" + std::to_string(person->version) + "\"");
@@ -70,12 +66,9 @@ Response GetIndividual(const Request& request, RequestContext& context) {
 }
 
 Response IndividualHistory(const Request& request, RequestContext& context) {
-  registry::IndividualService service(context.db());
+  registry::IndividualService service(context.db(), context.principal());
   auto person = service.GetByRegistrantId(request.path_params.at("id"));
   if (!person.ok()) return Problem(person.error());
-  if (!context.principal().CoversArea(person->area_path)) {
-    return Problem(404, "no individual " + request.path_params.at("id"));
-  }
   auto history = service.History(person->id);
   if (!history.ok()) return Problem(history.error());
   context.RecordRead("individual", person->registrant_id());
@@ -89,21 +82,17 @@ Response ListGroups(const Request& request, RequestContext& context) {
   ParseLimit(request, limit, errors);
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
   // A caller limited to areas lists only the groups there.
-  auto page =
-      registry::GroupService(context.db())
-          .List(limit, request.Query("cursor").value_or(""), context.principal().area_paths);
-  if (!page.ok()) return Problem(400, page.error().message, page.error().fields);
+  auto page = registry::GroupService(context.db(), context.principal())
+                  .List(limit, request.Query("cursor").value_or(""));
+  if (!page.ok()) return QueryProblem(page.error());
   context.RecordRead("group_list", request.target);
   return JsonResponse(200, PageToJson(page->items, page->next, page->total));
 }
 
 Response GetGroup(const Request& request, RequestContext& context) {
-  registry::GroupService service(context.db());
+  registry::GroupService service(context.db(), context.principal());
   auto group = service.GetByRegistrantId(request.path_params.at("id"));
   if (!group.ok()) return Problem(group.error());
-  if (!context.principal().CoversArea(group->area_path)) {
-    return Problem(404, "no group " + request.path_params.at("id"));
-  }
   auto members = service.Members(group->id);
   if (!members.ok()) return Problem(members.error());
   context.RecordRead("group", group->registrant_id());
@@ -122,14 +111,15 @@ Response ListAreas(const Request& request, RequestContext& context) {
   ParseLimit(request, limit, errors);
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
   auto page =
-      registry::AreaService(context.db())
+      registry::AreaService(context.db(), context.principal())
           .List(request.Query("parent").value_or(""), limit, request.Query("cursor").value_or(""));
-  if (!page.ok()) return Problem(400, page.error().message, page.error().fields);
+  if (!page.ok()) return QueryProblem(page.error());
   return JsonResponse(200, PageToJson(page->items, page->next, page->total));
 }
 
 Response GetArea(const Request& request, RequestContext& context) {
-  auto area = registry::AreaService(context.db()).GetByCode(request.path_params.at("code"));
+  auto area = registry::AreaService(context.db(), context.principal())
+                  .GetByCode(request.path_params.at("code"));
   if (!area.ok()) return Problem(area.error());
   return JsonResponse(200, ToJson(*area));
 }
@@ -140,19 +130,19 @@ void AddRegistryRoutes(Router& router) {
   router.Add({"GET", "/api/v1/individuals",
               "List individuals; filters name, area (with sub-areas), birth_date_from, "
               "birth_date_to, status; sort; limit; cursor",
-              Access::Need(auth::Permission::kRegistryRead), ListIndividuals});
+              Access::Need(Permission::kRegistryRead), ListIndividuals});
   router.Add({"GET", "/api/v1/individuals/{id}", "One individual by registrant ID",
-              Access::Need(auth::Permission::kRegistryRead), GetIndividual});
+              Access::Need(Permission::kRegistryRead), GetIndividual});
   router.Add({"GET", "/api/v1/individuals/{id}/history", "Every recorded change of an individual",
-              Access::Need(auth::Permission::kRegistryRead), IndividualHistory});
-  router.Add({"GET", "/api/v1/groups", "List groups", Access::Need(auth::Permission::kRegistryRead),
+              Access::Need(Permission::kRegistryRead), IndividualHistory});
+  router.Add({"GET", "/api/v1/groups", "List groups", Access::Need(Permission::kRegistryRead),
               ListGroups});
   router.Add({"GET", "/api/v1/groups/{id}", "One group with its members",
-              Access::Need(auth::Permission::kRegistryRead), GetGroup});
+              Access::Need(Permission::kRegistryRead), GetGroup});
   router.Add({"GET", "/api/v1/areas", "List areas, or the children of ?parent=CODE",
-              Access::Need(auth::Permission::kRegistryRead), ListAreas});
+              Access::Need(Permission::kRegistryRead), ListAreas});
   router.Add({"GET", "/api/v1/areas/{code}", "One area by code",
-              Access::Need(auth::Permission::kRegistryRead), GetArea});
+              Access::Need(Permission::kRegistryRead), GetArea});
 }
 
 }  // namespace spmis::http

@@ -15,8 +15,6 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr char kOutsideAreas[] = "this is outside your areas";
-
 std::string Text(const json::object& body, const char* name) {
   const auto* v = body.if_contains(name);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -41,7 +39,7 @@ Response CreateArea(const Request& request, RequestContext& context) {
   if (const auto* boundary = body->if_contains("boundary"); boundary && !boundary->is_null()) {
     area.boundary_geojson = json::serialize(*boundary);
   }
-  auto created = registry::AreaService(context.db()).Create(area, context.actor());
+  auto created = registry::AreaService(context.db(), context.principal()).Create(area);
   if (!created.ok()) return Problem(created.error());
   Response response = JsonResponse(201, ToJson(*created));
   response.headers.emplace_back("Location", "/api/v1/areas/" + created->code);
@@ -70,8 +68,7 @@ Response CreateGroup(const Request& request, RequestContext& context) {
   std::vector<FieldError> errors;
   ApplyGroupFields(*body, group, errors);
   if (!errors.empty()) return Problem(Error::Invalid("the group was not saved", errors));
-  if (auto refused = OutsideScope(context, group.area_code, kOutsideAreas)) return *refused;
-  auto created = registry::GroupService(context.db()).Create(group, context.actor());
+  auto created = registry::GroupService(context.db(), context.principal()).Create(group);
   if (!created.ok()) return Problem(created.error());
   Response response = JsonResponse(201, ToJson(*created));
   response.headers.emplace_back("Location", "/api/v1/groups/" + created->registrant_id());
@@ -85,18 +82,14 @@ Response UpdateGroup(const Request& request, RequestContext& context) {
   if (!expected) return refusal;
   auto body = JsonObjectBody(request);
   if (!body) return Problem(400, "the body must be a JSON object (the fields to change)");
-  registry::GroupService groups(context.db());
+  registry::GroupService groups(context.db(), context.principal());
   auto current = groups.GetByRegistrantId(request.path_params.at("id"));
   if (!current.ok()) return Problem(current.error());
-  if (!context.principal().CoversArea(current->area_path)) {
-    return Problem(404, "no group " + request.path_params.at("id"));
-  }
   registry::Group group = *current;
   std::vector<FieldError> errors;
   ApplyGroupFields(*body, group, errors);
   if (!errors.empty()) return Problem(Error::Invalid("the group was not saved", errors));
-  if (auto refused = OutsideScope(context, group.area_code, kOutsideAreas)) return *refused;
-  auto updated = groups.Update(group, *expected, context.actor());
+  auto updated = groups.Update(group, *expected);
   if (!updated.ok()) return Problem(updated.error());
   Response response = JsonResponse(200, ToJson(*updated));
   response.headers.emplace_back("ETag", "\"" + std::to_string(updated->version) + "\"");
@@ -107,16 +100,13 @@ Response UpdateGroup(const Request& request, RequestContext& context) {
 Response AddMember(const Request& request, RequestContext& context) {
   auto body = JsonObjectBody(request);
   if (!body) return Problem(400, "the body must be a JSON object (a membership)");
-  registry::GroupService groups(context.db());
+  registry::GroupService groups(context.db(), context.principal());
   auto group = groups.GetByRegistrantId(request.path_params.at("id"));
   if (!group.ok()) return Problem(group.error());
-  if (!context.principal().CoversArea(group->area_path)) {
-    return Problem(404, "no group " + request.path_params.at("id"));
-  }
   std::vector<FieldError> errors;
-  auto person =
-      registry::IndividualService(context.db()).GetByRegistrantId(Text(*body, "individual_id"));
-  if (!person.ok() || !context.principal().CoversArea(person->area_path)) {
+  auto person = registry::IndividualService(context.db(), context.principal())
+                    .GetByRegistrantId(Text(*body, "individual_id"));
+  if (!person.ok()) {
     errors.push_back({"individual_id", "no such individual"});
   }
   registry::Membership membership;
@@ -125,7 +115,7 @@ Response AddMember(const Request& request, RequestContext& context) {
   membership.start_date = DateField(*body, "start_date", errors);
   if (!errors.empty()) return Problem(Error::Invalid("the membership was not saved", errors));
   membership.individual_id = person->id;
-  auto added = groups.AddMember(membership, context.actor());
+  auto added = groups.AddMember(membership);
   if (!added.ok()) return Problem(added.error());
   return JsonResponse(201, ToJson(*added));
 }
@@ -134,12 +124,9 @@ Response AddMember(const Request& request, RequestContext& context) {
 Response EndMember(const Request& request, RequestContext& context) {
   auto body = JsonObjectBody(request);
   if (!body) body = json::object{};
-  registry::GroupService groups(context.db());
+  registry::GroupService groups(context.db(), context.principal());
   auto group = groups.GetByRegistrantId(request.path_params.at("id"));
   if (!group.ok()) return Problem(group.error());
-  if (!context.principal().CoversArea(group->area_path)) {
-    return Problem(404, "no group " + request.path_params.at("id"));
-  }
   char* end = nullptr;
   const std::string& text = request.path_params.at("membership");
   int64_t membership_id = std::strtoll(text.c_str(), &end, 10);
@@ -151,7 +138,7 @@ Response EndMember(const Request& request, RequestContext& context) {
   std::vector<FieldError> errors;
   auto end_date = DateField(*body, "end_date", errors);
   if (!errors.empty()) return Problem(Error::Invalid("the membership was not ended", errors));
-  auto ended = groups.EndMember(membership_id, end_date, context.actor());
+  auto ended = groups.EndMember(membership_id, end_date);
   if (!ended.ok()) return Problem(ended.error());
   return JsonResponse(200, ToJson(*ended));
 }
@@ -159,9 +146,9 @@ Response EndMember(const Request& request, RequestContext& context) {
 }  // namespace
 
 void AddRegistryWriteRoutes(Router& router) {
-  auto write = Access::Need(auth::Permission::kRegistryWrite);
+  auto write = Access::Need(Permission::kRegistryWrite);
   router.Add({"POST", "/api/v1/areas", "Create an area: {code, name, parent_code?, boundary?}",
-              Access::Need(auth::Permission::kAreasManage), CreateArea});
+              Access::Need(Permission::kAreasManage), CreateArea});
   router.Add({"POST", "/api/v1/groups",
               "Register a group: {kind?, name, area_code, external_id?, custom?}", write,
               CreateGroup});

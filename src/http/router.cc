@@ -176,7 +176,7 @@ Response Router::Dispatch(Request& request, RequestContext& context) const {
     }
     request.path_params = std::move(params);
     context.throttle_ = throttle_.get();
-    context.principal_ = auth::Principal::Anonymous(request.request_id);
+    context.principal_ = Principal::Anonymous(request.request_id);
     try {
       if (candidate.route.access.kind != Access::Kind::kPublic) {
         if (auto refused = SignInCaller(request, candidate.route.access, context)) return *refused;

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "audit/read_recorder.h"
-#include "auth/principal.h"
 #include "auth/sign_in.h"
+#include "core/principal.h"
 #include "http/request.h"
 #include "jobs/job_runner.h"
 #include "store/database.h"
@@ -32,7 +32,7 @@ class RequestContext {
   store::Connection& db();
   store::Database& database() { return database_; }
   jobs::JobRunner& jobs() { return jobs_; }
-  const auth::Principal& principal() const { return principal_; }
+  const Principal& principal() const { return principal_; }
   // The name and request id that history and audit entries record.
   Actor actor() const { return principal_.actor(); }
   auth::LoginThrottle& throttle() { return *throttle_; }
@@ -43,7 +43,7 @@ class RequestContext {
   friend class Router;
   store::Database& database_;
   jobs::JobRunner& jobs_;
-  auth::Principal principal_;
+  Principal principal_;
   auth::LoginThrottle* throttle_ = nullptr;
   audit::ReadRecorder* reads_ = nullptr;
   std::optional<store::PooledConnection> connection_;
@@ -54,11 +54,11 @@ class RequestContext {
 struct Access {
   enum class Kind { kPublic, kSignedIn, kPermission };
   Kind kind = Kind::kPermission;
-  auth::Permission permission = auth::Permission::kSettingsManage;
+  Permission permission = Permission::kSettingsManage;
 
   static Access Public() { return {Kind::kPublic, {}}; }
   static Access SignedIn() { return {Kind::kSignedIn, {}}; }
-  static Access Need(auth::Permission p) { return {Kind::kPermission, p}; }
+  static Access Need(Permission p) { return {Kind::kPermission, p}; }
 };
 
 using Handler = std::function<Response(const Request&, RequestContext&)>;

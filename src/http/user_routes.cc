@@ -17,7 +17,7 @@ json::value UserJson(const auth::User& u) {
   for (const auto& a : u.area_codes) areas.emplace_back(a);
   for (const auto& p : u.programs) programs.emplace_back(p);
   return json::object{{"username", u.username},
-                      {"role", auth::RoleName(u.role)},
+                      {"role", RoleName(u.role)},
                       {"disabled", u.disabled},
                       {"areas", std::move(areas)},
                       {"programs", std::move(programs)},
@@ -44,10 +44,10 @@ bool StringList(const json::object& body, const char* name, std::vector<std::str
   return true;
 }
 
-std::optional<auth::Role> RoleField(const json::object& body, std::vector<FieldError>& errors) {
+std::optional<Role> RoleField(const json::object& body, std::vector<FieldError>& errors) {
   const auto* field = body.if_contains("role");
   auto role =
-      field && field->is_string() ? auth::ParseRole(std::string(field->as_string())) : std::nullopt;
+      field && field->is_string() ? ParseRole(std::string(field->as_string())) : std::nullopt;
   if (!role) errors.push_back({"role", "must be one of the roles (see /api/v1/openapi.json)"});
   return role;
 }
@@ -133,7 +133,7 @@ Response CreateClient(const Request& request, RequestContext& context) {
 }  // namespace
 
 void AddUserRoutes(Router& router) {
-  auto manage = Access::Need(auth::Permission::kUsersManage);
+  auto manage = Access::Need(Permission::kUsersManage);
   router.Add({"GET", "/api/v1/users", "The users, with role, state and limits", manage, ListUsers});
   router.Add({"POST", "/api/v1/users",
               "Create a user: {username, password, role, areas?, programs?}", manage, CreateUser});

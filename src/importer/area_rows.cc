@@ -14,8 +14,8 @@ const std::vector<std::string> kFields = {"code", "name", "level", "parent_code"
 
 class AreaRows final : public RowProcessor {
  public:
-  AreaRows(store::Connection& connection, Actor actor)
-      : db_(connection), actor_(std::move(actor)) {}
+  AreaRows(store::Connection& connection, Principal principal)
+      : db_(connection), principal_(std::move(principal)) {}
 
   const std::vector<std::string>& fields() const override { return kFields; }
   std::vector<std::vector<std::string>> required() const override { return {{"code"}, {"name"}}; }
@@ -23,7 +23,7 @@ class AreaRows final : public RowProcessor {
   void Write(RowBatch& batch) override {
     auto& rows = batch.rows;
     registry::AreaRepository repository(db_);
-    registry::AreaService service(db_);
+    registry::AreaService service(db_, principal_);
     for (auto& row : rows) {
       registry::Area area;
       area.code = row.Value(kCode).value_or("");
@@ -61,7 +61,7 @@ class AreaRows final : public RowProcessor {
           continue;
         }
       }
-      auto created = service.Create(area, actor_);
+      auto created = service.Create(area);
       if (!created.ok()) {
         row.Fail(created.error());
         continue;
@@ -72,14 +72,14 @@ class AreaRows final : public RowProcessor {
 
  private:
   store::Connection& db_;
-  Actor actor_;
+  Principal principal_;
 };
 
 }  // namespace
 
 std::unique_ptr<RowProcessor> MakeAreaRowProcessor(store::Connection& connection, int64_t,
-                                                   const Actor& actor) {
-  return std::make_unique<AreaRows>(connection, actor);
+                                                   const Principal& principal) {
+  return std::make_unique<AreaRows>(connection, principal);
 }
 
 }  // namespace spmis::importer

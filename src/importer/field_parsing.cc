@@ -36,15 +36,18 @@ void ParseCustomCells(const std::vector<registry::CustomField>& fields,
   }
 }
 
-AreaCodes::AreaCodes(store::Connection& connection) {
-  for (auto& [code, id] : registry::AreaRepository(connection).AllCodes())
-    ids_.emplace(std::move(code), id);
+AreaCodes::AreaCodes(store::Connection& connection, const Principal& principal)
+    : limited_(!principal.area_paths.empty()) {
+  for (auto& entry : registry::AreaRepository(connection).AllCodes()) {
+    entries_.emplace(std::move(entry.code), Entry{entry.id, principal.CoversArea(entry.path)});
+  }
 }
 
-std::optional<int64_t> AreaCodes::Find(const std::string& code) const {
-  auto it = ids_.find(code);
-  if (it == ids_.end()) return std::nullopt;
-  return it->second;
+Result<int64_t> AreaCodes::Resolve(const std::string& code) const {
+  auto it = entries_.find(code);
+  if (it == entries_.end()) return Error::Invalid("no area with code '" + code + "'");
+  if (!it->second.in_reach) return Error::Invalid("area '" + code + "' is outside your areas");
+  return it->second.id;
 }
 
 }  // namespace spmis::importer

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/principal.h"
 #include "core/result.h"
 #include "registry/custom_field.h"
 #include "registry/individual.h"
@@ -32,11 +33,21 @@ void ParseCustomCells(const std::vector<registry::CustomField>& fields,
 // looking them up then needs no database (so it can run on any thread).
 class AreaCodes {
  public:
-  explicit AreaCodes(store::Connection& connection);
-  std::optional<int64_t> Find(const std::string& code) const;
+  AreaCodes(store::Connection& connection, const Principal& principal);
+  // The area's id, or the reason a row may not name it (unknown, or outside
+  // the principal's areas), as "area_code" field error text.
+  Result<int64_t> Resolve(const std::string& code) const;
+  // Whether a row may leave its area empty: only when the principal is not
+  // limited to areas.
+  bool AllowsNoArea() const { return !limited_; }
 
  private:
-  std::unordered_map<std::string, int64_t> ids_;
+  struct Entry {
+    int64_t id;
+    bool in_reach;
+  };
+  std::unordered_map<std::string, Entry> entries_;
+  bool limited_;
 };
 
 }  // namespace spmis::importer

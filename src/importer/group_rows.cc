@@ -18,8 +18,11 @@ const std::vector<std::string> kCoreFields = {"external_id", "kind", "name", "ar
 
 class GroupRows final : public RowProcessor {
  public:
-  GroupRows(store::Connection& connection, int64_t import_id, Actor actor)
-      : db_(connection), import_id_(import_id), actor_(std::move(actor)), areas_(connection) {
+  GroupRows(store::Connection& connection, int64_t import_id, Principal principal)
+      : db_(connection),
+        import_id_(import_id),
+        principal_(std::move(principal)),
+        areas_(connection, principal_) {
     fields_ = kCoreFields;
     registry::ConfigurationRepository configuration(db_);
     custom_ = configuration.CustomFields(RegistrantKind::kGroup);
@@ -103,8 +106,14 @@ class GroupRows final : public RowProcessor {
     check.Text("name", g.name, 200, false);
     if (auto area = value(kAreaCode)) {
       g.area_code = *area;
-      g.area_id = areas_.Find(*area);
-      if (!g.area_id) check.Fail("area_code", "no area with code '" + *area + "'");
+      auto id = areas_.Resolve(*area);
+      if (id.ok()) {
+        g.area_id = *id;
+      } else {
+        check.Fail("area_code", id.error().message);
+      }
+    } else if (!areas_.AllowsNoArea()) {
+      check.Fail("area_code", "is required: you may only register groups in your areas");
     }
     if (auto status = value(kStatus)) {
       auto parsed = registry::ParseGroupStatus(ToLowerAscii(*status));
@@ -122,7 +131,7 @@ class GroupRows final : public RowProcessor {
   }
 
   void Update(Candidate& c, int64_t id) {
-    registry::GroupService service(db_);
+    registry::GroupService service(db_, principal_);
     auto current = service.Get(id);
     if (!current.ok()) {
       c.row->Fail(current.error().ToString());
@@ -139,7 +148,7 @@ class GroupRows final : public RowProcessor {
     if (given(kStatus)) merged.status = c.group.status;
     for (const auto& [name, value] : c.group.custom) merged.custom[name] = value;
     int64_t version = merged.version;
-    auto updated = service.Update(merged, version, actor_);
+    auto updated = service.Update(merged, version);
     if (!updated.ok()) {
       c.row->Fail(updated.error());
       return;
@@ -184,13 +193,14 @@ class GroupRows final : public RowProcessor {
     }
     std::vector<int64_t> created;
     for (auto* c : valid) created.push_back(c->group.id);
-    WriteCreatedHistory(db_, RegistrantKind::kGroup, created, import_id_, actor_, now_text);
+    WriteCreatedHistory(db_, RegistrantKind::kGroup, created, import_id_, principal_.actor(),
+                        now_text);
     for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
   }
 
   store::Connection& db_;
   int64_t import_id_;
-  Actor actor_;
+  Principal principal_;
   AreaCodes areas_;
   std::vector<registry::CustomField> custom_;
   std::vector<std::string> kinds_;
@@ -201,8 +211,8 @@ class GroupRows final : public RowProcessor {
 }  // namespace
 
 std::unique_ptr<RowProcessor> MakeGroupRowProcessor(store::Connection& connection,
-                                                    int64_t import_id, const Actor& actor) {
-  return std::make_unique<GroupRows>(connection, import_id, actor);
+                                                    int64_t import_id, const Principal& principal) {
+  return std::make_unique<GroupRows>(connection, import_id, principal);
 }
 
 }  // namespace spmis::importer

@@ -145,7 +145,8 @@ Result<std::string> FileSha256(const std::string& path) {
 }
 
 Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& request,
-                               const Actor& actor, jobs::JobContext* progress) {
+                               const Principal& principal, jobs::JobContext* progress) {
+  SPMIS_RETURN_IF_ERROR(principal.Require(Permission::kImportRun));
   SPMIS_ASSIGN_OR_RETURN(std::string checksum, FileSha256(request.path));
   ImportRecord record;
   record.kind = request.kind;
@@ -153,7 +154,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
                          ? std::filesystem::path(request.path).filename().string()
                          : request.file_name;
   record.checksum = checksum;
-  record.created_by = actor.name;
+  record.created_by = principal.name;
   record.started_at = Timestamp::Now();
   if (progress) record.job_id = progress->job().id;
   auto connection = database.Acquire();
@@ -174,7 +175,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   record.format = (*reader)->format();
   std::vector<std::string> header;
   (void)(*reader)->Next(header);
-  auto processor = MakeRowProcessor(request.kind, *connection, record.id, actor);
+  auto processor = MakeRowProcessor(request.kind, *connection, record.id, principal);
   auto columns =
       ResolveColumns(header, request.mapping, processor->fields(), processor->required());
   if (!columns.ok()) {
@@ -361,52 +362,71 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
 }
 
 std::string ImportJobParameters(const ImportRequest& request, const std::string& mapping_json,
-                                bool delete_file) {
+                                bool delete_file, const Principal& principal) {
   boost::json::object parameters{{"kind", ImportKindName(request.kind)},
                                  {"path", request.path},
                                  {"file_name", request.file_name},
                                  {"delete_file", delete_file}};
   if (!mapping_json.empty()) parameters["mapping"] = boost::json::parse(mapping_json);
   if (!request.error_report_path.empty()) parameters["errors"] = request.error_report_path;
+  if (principal.role) parameters["role"] = RoleName(*principal.role);
+  if (!principal.area_paths.empty()) {
+    boost::json::array paths;
+    for (const auto& path : principal.area_paths) paths.emplace_back(path);
+    parameters["area_paths"] = std::move(paths);
+  }
   return boost::json::serialize(parameters);
 }
 
 void RegisterImportJobs(jobs::JobRunner& runner) {
-  runner.Register(
-      {kImportJob,
-       [](jobs::JobContext& context) -> Result<std::string> {
-         boost::json::error_code ec;
-         auto parameters = boost::json::parse(context.job().parameters, ec);
-         if (ec || !parameters.is_object()) return Error::Invalid("bad import parameters");
-         const auto& p = parameters.as_object();
-         auto text = [&](const char* key) -> std::string {
-           auto* v = p.if_contains(key);
-           return v && v->is_string() ? std::string(v->as_string()) : "";
-         };
-         ImportRequest request;
-         auto kind = ParseImportKind(text("kind"));
-         if (!kind) return Error::Invalid("bad import kind");
-         request.kind = *kind;
-         request.path = text("path");
-         request.file_name = text("file_name");
-         request.error_report_path = text("errors");
-         if (auto* mapping = p.if_contains("mapping")) {
-           SPMIS_ASSIGN_OR_RETURN(request.mapping,
-                                  ParseColumnMapping(boost::json::serialize(*mapping)));
-         }
-         auto* remove = p.if_contains("delete_file");
-         bool delete_file = remove && remove->is_bool() && remove->as_bool();
-         auto record = RunImport(context.database(), request, context.actor(), &context);
-         if (delete_file) std::filesystem::remove(request.path);
-         if (!record.ok()) return std::move(record).take_error();
-         boost::json::object result{
-             {"import_id", record->id},           {"state", ImportStateName(record->state)},
-             {"read", record->counts.read},       {"created", record->counts.created},
-             {"updated", record->counts.updated}, {"unchanged", record->counts.unchanged},
-             {"failed", record->counts.failed}};
-         return boost::json::serialize(result);
-       },
-       /*resumable=*/true});
+  runner.Register({kImportJob,
+                   [](jobs::JobContext& context) -> Result<std::string> {
+                     boost::json::error_code ec;
+                     auto parameters = boost::json::parse(context.job().parameters, ec);
+                     if (ec || !parameters.is_object())
+                       return Error::Invalid("bad import parameters");
+                     const auto& p = parameters.as_object();
+                     auto text = [&](const char* key) -> std::string {
+                       auto* v = p.if_contains(key);
+                       return v && v->is_string() ? std::string(v->as_string()) : "";
+                     };
+                     ImportRequest request;
+                     auto kind = ParseImportKind(text("kind"));
+                     if (!kind) return Error::Invalid("bad import kind");
+                     request.kind = *kind;
+                     request.path = text("path");
+                     request.file_name = text("file_name");
+                     request.error_report_path = text("errors");
+                     if (auto* mapping = p.if_contains("mapping")) {
+                       SPMIS_ASSIGN_OR_RETURN(request.mapping,
+                                              ParseColumnMapping(boost::json::serialize(*mapping)));
+                     }
+                     auto* remove = p.if_contains("delete_file");
+                     bool delete_file = remove && remove->is_bool() && remove->as_bool();
+                     Principal principal = Principal::System(context.actor().request_id);
+                     principal.name = context.actor().name;
+                     if (auto role = text("role"); !role.empty()) {
+                       principal.role = ParseRole(role);
+                       if (!principal.role) return Error::Invalid("bad import role '" + role + "'");
+                     }
+                     if (auto* paths = p.if_contains("area_paths"); paths && paths->is_array()) {
+                       for (const auto& path : paths->as_array()) {
+                         if (path.is_string()) principal.area_paths.emplace_back(path.as_string());
+                       }
+                     }
+                     auto record = RunImport(context.database(), request, principal, &context);
+                     if (delete_file) std::filesystem::remove(request.path);
+                     if (!record.ok()) return std::move(record).take_error();
+                     boost::json::object result{{"import_id", record->id},
+                                                {"state", ImportStateName(record->state)},
+                                                {"read", record->counts.read},
+                                                {"created", record->counts.created},
+                                                {"updated", record->counts.updated},
+                                                {"unchanged", record->counts.unchanged},
+                                                {"failed", record->counts.failed}};
+                     return boost::json::serialize(result);
+                   },
+                   /*resumable=*/true});
 }
 
 }  // namespace spmis::importer

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "core/actor.h"
+#include "core/principal.h"
 #include "core/result.h"
 #include "importer/column_mapping.h"
 #include "importer/import_record.h"
@@ -38,13 +38,16 @@ struct ImportRequest {
 // The import record, finished: completed (with counts; some rows may have
 // failed) or refused (the message says why; no row was written).
 Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& request,
-                               const Actor& actor, jobs::JobContext* progress);
+                               const Principal& principal, jobs::JobContext* progress);
 
 // The job "import": parameters {"kind", "path", "file_name", "mapping"?,
-// "errors"?, "delete_file"?}; the result is the import record's summary.
+// "errors"?, "delete_file"?, "role"?, "area_paths"?}; the result is the
+// import record's summary. The role and areas are those of the principal who
+// asked for the import, so the job (which may run later, on another server)
+// applies the same permission and area scope.
 void RegisterImportJobs(jobs::JobRunner& runner);
 std::string ImportJobParameters(const ImportRequest& request, const std::string& mapping_json,
-                                bool delete_file);
+                                bool delete_file, const Principal& principal);
 
 // SHA-256 of a file, hex.
 Result<std::string> FileSha256(const std::string& path);

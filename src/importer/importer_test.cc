@@ -25,23 +25,22 @@ class ImporterTest : public spmis::testing::BackendTest {
     BackendTest::SetUp();
     if (IsSkipped()) return;
     connection_.emplace(db().Acquire());
-    registry::AreaService areas(conn());
+    registry::AreaService areas(conn(), actor_);
     for (auto [code, parent] : std::vector<std::pair<std::string, std::string>>{
              {"KE", ""}, {"KE-NBO", "KE"}, {"KE-MSA", "KE"}}) {
       registry::Area area;
       area.code = code;
       area.name = code;
       area.parent_code = parent;
-      ASSERT_TRUE(areas.Create(area, actor_).ok());
+      ASSERT_TRUE(areas.Create(area).ok());
     }
-    ASSERT_TRUE(registry::ConfigurationService(conn())
+    ASSERT_TRUE(registry::ConfigurationService(conn(), actor_)
                     .DeclareCustomField({RegistrantKind::kIndividual,
                                          "school_grade",
                                          "Grade",
                                          registry::CustomFieldType::kInteger,
                                          {},
-                                         false},
-                                        actor_)
+                                         false})
                     .ok());
     dir_ = std::filesystem::temp_directory_path() /
            ("spmis_import_" + std::to_string(getpid()) + "_" +
@@ -62,11 +61,15 @@ class ImporterTest : public spmis::testing::BackendTest {
   }
   Result<ImportRecord> Import(ImportKind kind, const std::string& path,
                               const std::string& mapping = "") {
+    return ImportAs(actor_, kind, path, mapping);
+  }
+  Result<ImportRecord> ImportAs(const Principal& principal, ImportKind kind,
+                                const std::string& path, const std::string& mapping = "") {
     ImportRequest request;
     request.kind = kind;
     request.path = path;
     if (!mapping.empty()) request.mapping = *ParseColumnMapping(mapping);
-    return RunImport(db(), request, actor_, nullptr);
+    return RunImport(db(), request, principal, nullptr);
   }
   int64_t Count(const char* table) {
     auto q = conn().Prepare(std::string("SELECT COUNT(*) FROM ") + table);
@@ -77,13 +80,13 @@ class ImporterTest : public spmis::testing::BackendTest {
     auto q = conn().Prepare("SELECT id FROM individuals WHERE external_id = $1");
     q->Bind(1, external_id);
     EXPECT_TRUE(q->Step()) << external_id;
-    return *registry::IndividualService(conn()).Get(q->Int(0));
+    return *registry::IndividualService(conn(), actor_).Get(q->Int(0));
   }
   std::string Report(int64_t import_id) {
     return ImportRepository(conn()).ErrorReport(import_id).value_or("");
   }
 
-  Actor actor_{"registrar", ""};
+  Principal actor_ = Principal::SystemAs(Actor{"registrar", ""});
   std::optional<store::PooledConnection> connection_;
   std::filesystem::path dir_;
 };
@@ -261,7 +264,7 @@ TEST_P(ImporterTest, ALargeLoadSuspendsSecondaryIndexesAndRebuildsThem) {
   registry::IndividualQuery query;
   query.sort = registry::IndividualSort::kFamilyName;
   query.born_from = Date::Parse("1990-01-05");
-  auto page = registry::IndividualService(conn()).List(query);
+  auto page = registry::IndividualService(conn(), actor_).List(query);
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->total, 26);  // days 5 to 9 of a 9-day cycle over 50 rows: 5 * 5 + 1
   EXPECT_EQ(page->items.front().family_name, "Family0");
@@ -300,7 +303,7 @@ TEST_P(ImporterTest, ReimportMatchesByExternalOrNationalIdAndRecordsChanges) {
   auto amina = ByExternalId("P1");
   EXPECT_EQ(amina.family_name, "Otieno");
   EXPECT_EQ(amina.phone, "0712000001");
-  auto history = registry::IndividualService(conn()).History(amina.id);
+  auto history = registry::IndividualService(conn(), actor_).History(amina.id);
   ASSERT_TRUE(history.ok());
   EXPECT_EQ(history->front().action, "created");
   EXPECT_EQ(history->back().field, "family_name");
@@ -369,8 +372,59 @@ TEST_P(ImporterTest, GroupsAndMembershipsKeepOneHeadAndKnownPeople) {
   EXPECT_EQ(Count("group_memberships"), 3);
   auto q = conn().Prepare("SELECT id FROM registry_groups WHERE external_id = 'H1'");
   q->Step();
-  auto group = registry::GroupService(conn()).Get(q->Int(0));
+  auto group = registry::GroupService(conn(), actor_).Get(q->Int(0));
   EXPECT_EQ(group->head_id, ByExternalId("A").id);
+}
+
+// An import acts as whoever asked for it: their role must allow imports, and
+// a user limited to areas imports only into them.
+TEST_P(ImporterTest, ImportsAsThePrincipalWithinItsAreas) {
+  ASSERT_TRUE(Import(ImportKind::kIndividuals,
+                     Write("m.csv", "external_id,given_name,area_code\nM1,Mwanaisha,KE-MSA\n"))
+                  .ok());
+  ASSERT_TRUE(Import(ImportKind::kGroups,
+                     Write("g.csv", "external_id,kind,name,area_code\nHM,household,M,KE-MSA\n"))
+                  .ok());
+  Principal officer;
+  officer.name = "officer.nairobi";
+  officer.role = Role::kRegistrar;
+  officer.area_paths = {registry::AreaService(conn(), actor_).GetByCode("KE-NBO")->path};
+
+  auto people = ImportAs(officer, ImportKind::kIndividuals,
+                         Write("p.csv",
+                               "external_id,given_name,area_code\n"
+                               "N1,Njeri,KE-NBO\n"
+                               "N2,Neema,KE-MSA\n"       // outside the officer's areas
+                               "N3,Nuru,\n"              // no area: not allowed when limited
+                               "M1,Renamed,KE-NBO\n"));  // someone out of reach
+  ASSERT_TRUE(people.ok()) << people.error().ToString();
+  EXPECT_EQ(people->counts.created, 1);
+  EXPECT_EQ(people->counts.failed, 3);
+  std::string report = Report(people->id);
+  EXPECT_NE(report.find("area 'KE-MSA' is outside your areas"), std::string::npos) << report;
+  EXPECT_NE(report.find("is required: you may only register people in your areas"),
+            std::string::npos)
+      << report;
+  EXPECT_EQ(ByExternalId("M1").given_name, "Mwanaisha");
+  EXPECT_EQ(people->created_by, "officer.nairobi");
+
+  auto members =
+      ImportAs(officer, ImportKind::kMemberships,
+               Write("mm.csv", "group_external_id,individual_external_id,role\nHM,N1,child\n"));
+  ASSERT_TRUE(members.ok());
+  EXPECT_EQ(members->counts.failed, 1);
+  EXPECT_NE(Report(members->id).find("no group with external ID HM"), std::string::npos);
+  EXPECT_EQ(Count("group_memberships"), 0);
+
+  Principal viewer;
+  viewer.name = "viewer";
+  viewer.role = Role::kProgramViewer;
+  int64_t before = Count("individuals");
+  auto refused = ImportAs(viewer, ImportKind::kIndividuals,
+                          Write("v.csv", "external_id,given_name\nV1,Vera\n"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(Count("individuals"), before);
 }
 
 TEST_P(ImporterTest, AreasImportParentsFirstAndUpdateByCode) {
@@ -389,7 +443,7 @@ TEST_P(ImporterTest, AreasImportParentsFirstAndUpdateByCode) {
                         Write("rename.csv", "code,name,parent_code\nTZ-01,Arusha Region,TZ\n"));
   ASSERT_TRUE(renamed.ok());
   EXPECT_EQ(renamed->counts.updated, 1);
-  EXPECT_EQ(registry::AreaService(conn()).GetByCode("TZ-01")->name, "Arusha Region");
+  EXPECT_EQ(registry::AreaService(conn(), actor_).GetByCode("TZ-01")->name, "Arusha Region");
 }
 
 TEST_P(ImporterTest, CommandLineExitCodesTellTheOutcome) {

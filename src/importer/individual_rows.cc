@@ -51,8 +51,11 @@ std::string PersonId(int64_t id) {
 
 class IndividualRows final : public RowProcessor {
  public:
-  IndividualRows(store::Connection& connection, int64_t import_id, Actor actor)
-      : db_(connection), import_id_(import_id), actor_(std::move(actor)), areas_(connection) {
+  IndividualRows(store::Connection& connection, int64_t import_id, Principal principal)
+      : db_(connection),
+        import_id_(import_id),
+        principal_(std::move(principal)),
+        areas_(connection, principal_) {
     fields_ = kCoreFields;
     custom_ = registry::ConfigurationRepository(db_).CustomFields(RegistrantKind::kIndividual);
     for (const auto& field : custom_) fields_.push_back(field.name);
@@ -168,8 +171,14 @@ class IndividualRows final : public RowProcessor {
     }
     if (auto area = value(kAreaCode)) {
       p.area_code = *area;
-      p.area_id = areas_.Find(*area);
-      if (!p.area_id) errors.push_back({"area_code", "no area with code '" + *area + "'"});
+      auto id = areas_.Resolve(*area);
+      if (id.ok()) {
+        p.area_id = *id;
+      } else {
+        errors.push_back({"area_code", id.error().message});
+      }
+    } else if (!areas_.AllowsNoArea()) {
+      errors.push_back({"area_code", "is required: you may only register people in your areas"});
     }
     if (auto nid = value(kNationalId))
       p.documents.push_back({"national_id", *nid, "", std::nullopt});
@@ -228,7 +237,7 @@ class IndividualRows final : public RowProcessor {
   }
 
   void Update(Candidate& c, int64_t id) {
-    registry::IndividualService service(db_);
+    registry::IndividualService service(db_, principal_);
     auto current = service.Get(id);
     if (!current.ok()) {
       c.row->Fail(current.error().ToString());
@@ -272,7 +281,7 @@ class IndividualRows final : public RowProcessor {
     if (given(kStatus)) merged.status = p.status;
     for (const auto& [name, value] : p.custom) merged.custom[name] = value;
     int64_t version = merged.version;
-    auto updated = service.Update(merged, version, actor_);
+    auto updated = service.Update(merged, version);
     if (!updated.ok()) {
       c.row->Fail(updated.error());
       return;
@@ -354,13 +363,14 @@ class IndividualRows final : public RowProcessor {
     }
     std::vector<int64_t> created;
     for (auto* c : valid) created.push_back(c->person.id);
-    WriteCreatedHistory(db_, RegistrantKind::kIndividual, created, import_id_, actor_, now_text);
+    WriteCreatedHistory(db_, RegistrantKind::kIndividual, created, import_id_, principal_.actor(),
+                        now_text);
     for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
   }
 
   store::Connection& db_;
   int64_t import_id_;
-  Actor actor_;
+  Principal principal_;
   AreaCodes areas_;
   std::vector<registry::CustomField> custom_;
   std::vector<std::string> fields_;
@@ -372,8 +382,9 @@ class IndividualRows final : public RowProcessor {
 }  // namespace
 
 std::unique_ptr<RowProcessor> MakeIndividualRowProcessor(store::Connection& connection,
-                                                         int64_t import_id, const Actor& actor) {
-  return std::make_unique<IndividualRows>(connection, import_id, actor);
+                                                         int64_t import_id,
+                                                         const Principal& principal) {
+  return std::make_unique<IndividualRows>(connection, import_id, principal);
 }
 
 }  // namespace spmis::importer

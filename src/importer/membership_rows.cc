@@ -24,8 +24,8 @@ const std::vector<std::string> kFields = {"group_external_id", "individual_exter
 
 class MembershipRows final : public RowProcessor {
  public:
-  MembershipRows(store::Connection& connection, int64_t import_id, Actor actor)
-      : db_(connection), import_id_(import_id), actor_(std::move(actor)) {
+  MembershipRows(store::Connection& connection, int64_t import_id, Principal principal)
+      : db_(connection), import_id_(import_id), principal_(std::move(principal)) {
     for (const auto& role : registry::ConfigurationRepository(db_).Roles())
       roles_.insert(role.code);
   }
@@ -56,10 +56,13 @@ class MembershipRows final : public RowProcessor {
       group_keys.push_back(c.group_key);
       person_keys.push_back(c.person_key);
     }
+    // Out of the principal's areas, a group or person is as if unknown.
+    const std::string scope = AreaScopeCondition();
     auto groups = store::LookupIds(
-        db_, "SELECT external_id, id FROM registry_groups WHERE external_id", group_keys);
-    auto people = store::LookupIds(db_, "SELECT external_id, id FROM individuals WHERE external_id",
-                                   person_keys);
+        db_, "SELECT external_id, id FROM registry_groups WHERE " + scope + "external_id",
+        group_keys);
+    auto people = store::LookupIds(
+        db_, "SELECT external_id, id FROM individuals WHERE " + scope + "external_id", person_keys);
     std::set<int64_t> group_ids;
     for (auto& c : candidates) {
       if (c.row->failed()) continue;
@@ -123,6 +126,19 @@ class MembershipRows final : public RowProcessor {
   }
 
  private:
+  // "area_id IN (...) AND " limiting a lookup to the principal's areas, or
+  // nothing. The paths are the database's own ("/1/5/"), digits and slashes;
+  // anything else would be a bug, and matches nothing rather than be spliced.
+  std::string AreaScopeCondition() const {
+    if (principal_.area_paths.empty()) return "";
+    std::string sql = "area_id IN (SELECT id FROM areas WHERE 1 = 0";
+    for (const auto& path : principal_.area_paths) {
+      if (path.find_first_not_of("0123456789/") != std::string::npos) continue;
+      sql += " OR path LIKE '" + path + "%'";
+    }
+    return sql + ") AND ";
+  }
+
   struct Candidate {
     ImportRow* row;
     std::string group_key;
@@ -192,7 +208,7 @@ class MembershipRows final : public RowProcessor {
         history->Add(
             RegistrantId{RegistrantKind::kIndividual, c->membership.individual_id}.ToString());
         history->Add(c->membership.role);
-        history->Add(actor_.name);
+        history->Add(principal_.name);
         history->Add(now_text);
         history->EndRow();
       }
@@ -203,7 +219,7 @@ class MembershipRows final : public RowProcessor {
 
   store::Connection& db_;
   int64_t import_id_;
-  Actor actor_;
+  Principal principal_;
   std::set<std::string> roles_;
   std::map<std::pair<int64_t, int64_t>, int64_t> batch_pairs_;  // -> row number
   std::unordered_map<int64_t, int64_t> batch_heads_;
@@ -212,8 +228,9 @@ class MembershipRows final : public RowProcessor {
 }  // namespace
 
 std::unique_ptr<RowProcessor> MakeMembershipRowProcessor(store::Connection& connection,
-                                                         int64_t import_id, const Actor& actor) {
-  return std::make_unique<MembershipRows>(connection, import_id, actor);
+                                                         int64_t import_id,
+                                                         const Principal& principal) {
+  return std::make_unique<MembershipRows>(connection, import_id, principal);
 }
 
 }  // namespace spmis::importer

@@ -4,10 +4,12 @@
 
 namespace spmis::importer {
 
-std::unique_ptr<RowProcessor> MakeAreaRowProcessor(store::Connection&, int64_t, const Actor&);
-std::unique_ptr<RowProcessor> MakeIndividualRowProcessor(store::Connection&, int64_t, const Actor&);
-std::unique_ptr<RowProcessor> MakeGroupRowProcessor(store::Connection&, int64_t, const Actor&);
-std::unique_ptr<RowProcessor> MakeMembershipRowProcessor(store::Connection&, int64_t, const Actor&);
+std::unique_ptr<RowProcessor> MakeAreaRowProcessor(store::Connection&, int64_t, const Principal&);
+std::unique_ptr<RowProcessor> MakeIndividualRowProcessor(store::Connection&, int64_t,
+                                                         const Principal&);
+std::unique_ptr<RowProcessor> MakeGroupRowProcessor(store::Connection&, int64_t, const Principal&);
+std::unique_ptr<RowProcessor> MakeMembershipRowProcessor(store::Connection&, int64_t,
+                                                         const Principal&);
 
 std::optional<std::string> ImportRow::Value(int index) const {
   for (size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
@@ -39,16 +41,16 @@ void WriteCreatedHistory(store::Connection& connection, RegistrantKind kind,
 }
 
 std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
-                                               int64_t import_id, const Actor& actor) {
+                                               int64_t import_id, const Principal& principal) {
   switch (kind) {
     case ImportKind::kAreas:
-      return MakeAreaRowProcessor(connection, import_id, actor);
+      return MakeAreaRowProcessor(connection, import_id, principal);
     case ImportKind::kIndividuals:
-      return MakeIndividualRowProcessor(connection, import_id, actor);
+      return MakeIndividualRowProcessor(connection, import_id, principal);
     case ImportKind::kGroups:
-      return MakeGroupRowProcessor(connection, import_id, actor);
+      return MakeGroupRowProcessor(connection, import_id, principal);
     case ImportKind::kMemberships:
-      return MakeMembershipRowProcessor(connection, import_id, actor);
+      return MakeMembershipRowProcessor(connection, import_id, principal);
   }
   return nullptr;
 }

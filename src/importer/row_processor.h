@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/actor.h"
+#include "core/principal.h"
 #include "core/registrant_id.h"
 #include "core/result.h"
 #include "importer/import_kind.h"
@@ -91,6 +92,6 @@ void WriteCreatedHistory(store::Connection& connection, RegistrantKind kind,
                          const std::string& when);
 
 std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
-                                               int64_t import_id, const Actor& actor);
+                                               int64_t import_id, const Principal& principal);
 
 }  // namespace spmis::importer

@@ -81,10 +81,12 @@ int64_t AreaRepository::Count(std::optional<int64_t> parent_id) {
   return query->Int(0);
 }
 
-std::vector<std::pair<std::string, int64_t>> AreaRepository::AllCodes() {
-  auto query = db_.Prepare("SELECT code, id FROM areas");
-  std::vector<std::pair<std::string, int64_t>> codes;
-  while (query->Step()) codes.emplace_back(std::string(query->Text(0)), query->Int(1));
+std::vector<AreaRepository::CodeEntry> AreaRepository::AllCodes() {
+  auto query = db_.Prepare("SELECT code, id, path FROM areas");
+  std::vector<CodeEntry> codes;
+  while (query->Step()) {
+    codes.push_back({std::string(query->Text(0)), query->Int(1), std::string(query->Text(2))});
+  }
   return codes;
 }
 

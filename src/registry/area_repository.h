@@ -23,7 +23,12 @@ class AreaRepository {
   int64_t Count(std::optional<int64_t> parent_id);
   void Rename(int64_t id, const std::string& name, Timestamp at);
   // (code, id) of every area.
-  std::vector<std::pair<std::string, int64_t>> AllCodes();
+  struct CodeEntry {
+    std::string code;
+    int64_t id = 0;
+    std::string path;
+  };
+  std::vector<CodeEntry> AllCodes();
 
  private:
   std::optional<Area> FindWhere(const char* sql,

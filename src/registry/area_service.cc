@@ -33,7 +33,8 @@ std::optional<std::string> CheckBoundary(std::string_view geojson) {
   return std::nullopt;
 }
 
-Result<Area> AreaService::Create(Area area, const Actor& actor) {
+Result<Area> AreaService::Create(Area area) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kAreasManage));
   std::vector<FieldError> errors;
   FieldChecker check(errors);
   if (area.code.empty() || area.code.size() > 50) {
@@ -74,12 +75,13 @@ Result<Area> AreaService::Create(Area area, const Actor& actor) {
   if (!errors.empty()) return Error::Invalid("the area was not saved", std::move(errors));
   area.created_at = area.updated_at = Timestamp::Now();
   repository.Insert(area, parent_path);
-  AuditCreated(db_, actor, area);
+  AuditCreated(db_, principal_.actor(), area);
   transaction.Commit();
   return *repository.FindById(area.id);
 }
 
 Result<Area> AreaService::GetByCode(std::string_view code) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryRead));
   auto area = AreaRepository(db_).FindByCode(code);
   if (!area) return Error::NotFound("no area with code '" + std::string(code) + "'");
   return std::move(*area);
@@ -87,6 +89,7 @@ Result<Area> AreaService::GetByCode(std::string_view code) {
 
 Result<Page<Area>> AreaService::List(const std::string& parent_code, int limit,
                                      const std::string& cursor) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryRead));
   std::vector<FieldError> errors;
   if (limit < 1 || limit > 1000) errors.push_back({"limit", "must be from 1 to 1000"});
   AreaRepository repository(db_);

@@ -58,6 +58,28 @@ void AuditCreated(store::Connection& db, const Actor& actor, const Area& a) {
   audit::AuditLog(db).Append(actor, "create", "area", a.code, std::nullopt, json::serialize(after));
 }
 
+void AuditDeclared(store::Connection& db, const Actor& actor, const CustomField& field) {
+  json::array choices;
+  for (const auto& choice : field.choices) choices.emplace_back(choice);
+  json::object after{{"registrant_kind", RegistrantKindName(field.registrant_kind)},
+                     {"name", field.name},
+                     {"label", field.label},
+                     {"type", CustomFieldTypeName(field.type)},
+                     {"choices", std::move(choices)},
+                     {"required", field.required}};
+  audit::AuditLog(db).Append(
+      actor, "declare", "custom_field",
+      std::string(RegistrantKindName(field.registrant_kind)) + "." + field.name, std::nullopt,
+      json::serialize(after));
+}
+
+void AuditDeclared(store::Connection& db, const Actor& actor, const std::string& entity_type,
+                   const Code& code) {
+  json::object after{{"code", code.code}, {"label", code.label}};
+  audit::AuditLog(db).Append(actor, "declare", entity_type, code.code, std::nullopt,
+                             json::serialize(after));
+}
+
 void AuditChanged(store::Connection& db, const Actor& actor, const std::string& action,
                   const std::string& entity_type, const std::string& entity_id,
                   const std::vector<HistoryEntry>& changes) {

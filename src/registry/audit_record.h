@@ -8,6 +8,8 @@
 
 #include "core/actor.h"
 #include "registry/area.h"
+#include "registry/configuration_repository.h"
+#include "registry/custom_field.h"
 #include "registry/group.h"
 #include "registry/history.h"
 #include "registry/individual.h"
@@ -18,6 +20,10 @@ namespace spmis::registry {
 void AuditCreated(store::Connection& db, const Actor& actor, const Individual& person);
 void AuditCreated(store::Connection& db, const Actor& actor, const Group& group);
 void AuditCreated(store::Connection& db, const Actor& actor, const Area& area);
+// Declarations of the registry's shape, each as it is after the declaration.
+void AuditDeclared(store::Connection& db, const Actor& actor, const CustomField& field);
+void AuditDeclared(store::Connection& db, const Actor& actor, const std::string& entity_type,
+                   const Code& code);
 // One entry for a set of field changes (history entries) of one registrant:
 // before holds each field's old value, after its new one.
 void AuditChanged(store::Connection& db, const Actor& actor, const std::string& action,

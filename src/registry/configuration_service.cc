@@ -1,10 +1,12 @@
 #include "registry/configuration_service.h"
 
+#include "registry/audit_record.h"
 #include "registry/validation.h"
 
 namespace spmis::registry {
 
-Status ConfigurationService::DeclareCustomField(const CustomField& field, const Actor& /*actor*/) {
+Status ConfigurationService::DeclareCustomField(const CustomField& field) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kSettingsManage));
   std::vector<FieldError> errors;
   FieldChecker check(errors);
   if (!IsValidIdentifier(field.name)) check.Fail("name", "must be lower_snake_case");
@@ -14,24 +16,35 @@ Status ConfigurationService::DeclareCustomField(const CustomField& field, const 
   }
   if (!errors.empty())
     return Error::Invalid("the custom field was not declared", std::move(errors));
+  store::Transaction transaction(db_);
   ConfigurationRepository(db_).UpsertCustomField(field);
+  AuditDeclared(db_, principal_.actor(), field);
+  transaction.Commit();
   return OkStatus();
 }
 
-Status ConfigurationService::DeclareGroupKind(const Code& kind, const Actor& /*actor*/) {
+Status ConfigurationService::DeclareGroupKind(const Code& kind) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kSettingsManage));
   if (!IsValidIdentifier(kind.code)) {
     return Error::Invalid("the group kind was not declared",
                           {{"code", "must be lower_snake_case"}});
   }
+  store::Transaction transaction(db_);
   ConfigurationRepository(db_).UpsertGroupKind(kind);
+  AuditDeclared(db_, principal_.actor(), "group_kind", kind);
+  transaction.Commit();
   return OkStatus();
 }
 
-Status ConfigurationService::DeclareRole(const Code& role, const Actor& /*actor*/) {
+Status ConfigurationService::DeclareRole(const Code& role) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kSettingsManage));
   if (!IsValidIdentifier(role.code)) {
     return Error::Invalid("the role was not declared", {{"code", "must be lower_snake_case"}});
   }
+  store::Transaction transaction(db_);
   ConfigurationRepository(db_).UpsertRole(role);
+  AuditDeclared(db_, principal_.actor(), "membership_role", role);
+  transaction.Commit();
   return OkStatus();
 }
 

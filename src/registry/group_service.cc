@@ -4,6 +4,7 @@
 
 #include "core/registrant_id.h"
 #include "registry/area_repository.h"
+#include "registry/area_scope.h"
 #include "registry/audit_record.h"
 #include "registry/configuration_repository.h"
 #include "registry/group_repository.h"
@@ -53,12 +54,14 @@ Status GroupService::Validate(Group& group, std::optional<int64_t> existing_id) 
     }
   }
   AreaRepository areas(db_);
+  std::string area_path;
   if (!group.area_code.empty()) {
     auto area = areas.FindByCode(group.area_code);
     if (!area) {
       check.Fail("area_code", "no area with code '" + group.area_code + "'");
     } else {
       group.area_id = area->id;
+      area_path = area->path;
     }
   } else if (group.area_id) {
     auto area = areas.FindById(*group.area_id);
@@ -66,7 +69,11 @@ Status GroupService::Validate(Group& group, std::optional<int64_t> existing_id) 
       check.Fail("area_id", "no area with id " + std::to_string(*group.area_id));
     } else {
       group.area_code = area->code;
+      area_path = area->path;
     }
+  }
+  if (errors.empty() && !principal_.CoversArea(area_path)) {
+    return OutsideAreas("you may only register groups in your areas");
   }
   (void)ValidateCustomValues(configuration.CustomFields(RegistrantKind::kGroup), group.custom, true,
                              errors);
@@ -78,7 +85,9 @@ Status GroupService::Validate(Group& group, std::optional<int64_t> existing_id) 
   return OkStatus();
 }
 
-Result<Group> GroupService::Create(Group group, const Actor& actor) {
+Result<Group> GroupService::Create(Group group) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryWrite));
+  const Actor actor = principal_.actor();
   store::Transaction transaction(db_);
   SPMIS_RETURN_IF_ERROR(Validate(group, std::nullopt));
   group.created_at = group.updated_at = Timestamp::Now();
@@ -87,14 +96,17 @@ Result<Group> GroupService::Create(Group group, const Actor& actor) {
       Entry(group.id, "created", "", std::nullopt, std::nullopt, actor, group.created_at));
   AuditCreated(db_, actor, group);
   transaction.Commit();
-  return Get(group.id);
+  return Read(group.id);
 }
 
-Result<Group> GroupService::Update(Group group, int64_t expected_version, const Actor& actor) {
+Result<Group> GroupService::Update(Group group, int64_t expected_version) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryWrite));
+  const Actor actor = principal_.actor();
   store::Transaction transaction(db_);
   GroupRepository repository(db_);
   auto current = repository.Find(group.id);
-  if (!current) return Error::NotFound("no group " + GroupIdText(group.id));
+  if (!current || !principal_.CoversArea(current->area_path))
+    return Error::NotFound("no group " + GroupIdText(group.id));
   if (current->version != expected_version) {
     return Error::Precondition(GroupIdText(group.id) +
                                " was changed by someone else (now version " +
@@ -132,12 +144,19 @@ Result<Group> GroupService::Update(Group group, int64_t expected_version, const 
   for (const auto& change : changes) history.Append(change);
   AuditChanged(db_, actor, "update", "group", group.registrant_id(), changes);
   transaction.Commit();
-  return Get(group.id);
+  return Read(group.id);
 }
 
 Result<Group> GroupService::Get(int64_t id) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryRead));
+  return Read(id);
+}
+
+Result<Group> GroupService::Read(int64_t id) {
   auto group = GroupRepository(db_).Find(id);
-  if (!group) return Error::NotFound("no group " + GroupIdText(id));
+  // Outside the principal's areas it is as if there were no such group.
+  if (!group || !principal_.CoversArea(group->area_path))
+    return Error::NotFound("no group " + GroupIdText(id));
   return std::move(*group);
 }
 
@@ -150,8 +169,9 @@ Result<Group> GroupService::GetByRegistrantId(std::string_view registrant_id) {
   return Get(parsed->number);
 }
 
-Result<Page<Group>> GroupService::List(int limit, const std::string& cursor,
-                                       const std::vector<std::string>& within_area_paths) {
+Result<Page<Group>> GroupService::List(int limit, const std::string& cursor) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryRead));
+  const std::vector<std::string>& within_area_paths = principal_.area_paths;
   if (limit < 1 || limit > 1000)
     return Error::Invalid("invalid list request", {{"limit", "must be from 1 to 1000"}});
   int64_t after = 0;
@@ -175,18 +195,22 @@ Result<Page<Group>> GroupService::List(int limit, const std::string& cursor,
 }
 
 Result<std::vector<Membership>> GroupService::Members(int64_t group_id) {
-  GroupRepository repository(db_);
-  if (!repository.Find(group_id)) return Error::NotFound("no group " + GroupIdText(group_id));
-  return repository.Members(group_id);
+  SPMIS_RETURN_IF_ERROR(Get(group_id));
+  return GroupRepository(db_).Members(group_id);
 }
 
-Result<Membership> GroupService::AddMember(Membership membership, const Actor& actor) {
+Result<Membership> GroupService::AddMember(Membership membership) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryWrite));
+  const Actor actor = principal_.actor();
   store::Transaction transaction(db_);
   GroupRepository groups(db_);
   std::vector<FieldError> errors;
   auto group = groups.Find(membership.group_id);
-  if (!group) return Error::NotFound("no group " + GroupIdText(membership.group_id));
-  if (!IndividualRepository(db_).Exists(membership.individual_id)) {
+  if (!group || !principal_.CoversArea(group->area_path)) {
+    return Error::NotFound("no group " + GroupIdText(membership.group_id));
+  }
+  auto person = IndividualRepository(db_).Find(membership.individual_id);
+  if (!person || !principal_.CoversArea(person->area_path)) {
     errors.push_back({"individual_id", "no individual " + PersonIdText(membership.individual_id)});
   }
   if (!ConfigurationRepository(db_).RoleExists(membership.role)) {
@@ -219,12 +243,15 @@ Result<Membership> GroupService::AddMember(Membership membership, const Actor& a
   return *groups.FindMembership(membership.id);
 }
 
-Result<Membership> GroupService::EndMember(int64_t membership_id, std::optional<Date> end_date,
-                                           const Actor& actor) {
+Result<Membership> GroupService::EndMember(int64_t membership_id, std::optional<Date> end_date) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryWrite));
+  const Actor actor = principal_.actor();
   store::Transaction transaction(db_);
   GroupRepository groups(db_);
   auto membership = groups.FindMembership(membership_id);
-  if (!membership) return Error::NotFound("no membership " + std::to_string(membership_id));
+  if (!membership || !Read(membership->group_id).ok()) {
+    return Error::NotFound("no membership " + std::to_string(membership_id));
+  }
   if (membership->end_date) {
     return Error::Precondition("the membership already ended on " +
                                membership->end_date->ToString());
@@ -244,8 +271,7 @@ Result<Membership> GroupService::EndMember(int64_t membership_id, std::optional<
 }
 
 Result<std::vector<HistoryEntry>> GroupService::History(int64_t group_id) {
-  if (!GroupRepository(db_).Find(group_id))
-    return Error::NotFound("no group " + GroupIdText(group_id));
+  SPMIS_RETURN_IF_ERROR(Get(group_id));
   return HistoryRepository(db_).ForRegistrant(RegistrantKind::kGroup, group_id);
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/registrant_id.h"
 #include "registry/area_repository.h"
+#include "registry/area_scope.h"
 #include "registry/audit_record.h"
 #include "registry/configuration_repository.h"
 #include "registry/history_repository.h"
@@ -96,12 +97,14 @@ Status IndividualService::Validate(Individual& person, std::optional<int64_t> ex
 
   // The code wins over the id: callers that change an area name it by code.
   AreaRepository areas(db_);
+  std::string area_path;
   if (!person.area_code.empty()) {
     auto area = areas.FindByCode(person.area_code);
     if (!area) {
       errors.push_back({"area_code", "no area with code '" + person.area_code + "'"});
     } else {
       person.area_id = area->id;
+      area_path = area->path;
     }
   } else if (person.area_id) {
     auto area = areas.FindById(*person.area_id);
@@ -109,7 +112,11 @@ Status IndividualService::Validate(Individual& person, std::optional<int64_t> ex
       errors.push_back({"area_id", "no area with id " + std::to_string(*person.area_id)});
     } else {
       person.area_code = area->code;
+      area_path = area->path;
     }
+  }
+  if (errors.empty() && !principal_.CoversArea(area_path)) {
+    return OutsideAreas("you may only register people in your areas");
   }
 
   ConfigurationRepository configuration(db_);
@@ -148,7 +155,9 @@ Status IndividualService::Validate(Individual& person, std::optional<int64_t> ex
   return OkStatus();
 }
 
-Result<Individual> IndividualService::Create(Individual person, const Actor& actor) {
+Result<Individual> IndividualService::Create(Individual person) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryWrite));
+  const Actor actor = principal_.actor();
   try {
     store::Transaction transaction(db_);
     SPMIS_RETURN_IF_ERROR(Validate(person, std::nullopt));
@@ -167,16 +176,19 @@ Result<Individual> IndividualService::Create(Individual person, const Actor& act
     if (error.kind() == store::DatabaseError::Kind::kConstraint) return FromConstraint(error);
     throw;
   }
-  return Get(person.id);
+  return Read(person.id);
 }
 
-Result<Individual> IndividualService::Update(Individual person, int64_t expected_version,
-                                             const Actor& actor) {
+Result<Individual> IndividualService::Update(Individual person, int64_t expected_version) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryWrite));
+  const Actor actor = principal_.actor();
   try {
     store::Transaction transaction(db_);
     IndividualRepository repository(db_);
     auto current = repository.Find(person.id);
-    if (!current) return Error::NotFound("no individual " + person.registrant_id());
+    if (!current || !principal_.CoversArea(current->area_path)) {
+      return Error::NotFound("no individual " + person.registrant_id());
+    }
     if (current->version != expected_version) {
       return Error::Precondition(person.registrant_id() +
                                  " was changed by someone else (now version " +
@@ -204,12 +216,18 @@ Result<Individual> IndividualService::Update(Individual person, int64_t expected
     if (error.kind() == store::DatabaseError::Kind::kConstraint) return FromConstraint(error);
     throw;
   }
-  return Get(person.id);
+  return Read(person.id);
 }
 
 Result<Individual> IndividualService::Get(int64_t id) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryRead));
+  return Read(id);
+}
+
+Result<Individual> IndividualService::Read(int64_t id) {
   auto person = IndividualRepository(db_).Find(id);
-  if (!person) {
+  // Outside the principal's areas it is as if there were no such person.
+  if (!person || !principal_.CoversArea(person->area_path)) {
     return Error::NotFound("no individual " +
                            RegistrantId{RegistrantKind::kIndividual, id}.ToString());
   }
@@ -226,6 +244,7 @@ Result<Individual> IndividualService::GetByRegistrantId(std::string_view registr
 }
 
 Result<Page<Individual>> IndividualService::List(const IndividualQuery& query) {
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kRegistryRead));
   std::vector<FieldError> errors;
   if (query.limit < 1 || query.limit > 1000) errors.push_back({"limit", "must be from 1 to 1000"});
   if (query.born_from && query.born_to && *query.born_from > *query.born_to) {
@@ -236,7 +255,7 @@ Result<Page<Individual>> IndividualService::List(const IndividualQuery& query) {
   request.filter.born_from = query.born_from;
   request.filter.born_to = query.born_to;
   request.filter.status = query.status;
-  request.filter.within_paths = query.within_area_paths;
+  request.filter.within_paths = principal_.area_paths;
   request.sort = query.sort;
   request.descending = query.descending;
   request.limit = query.limit;
@@ -275,10 +294,7 @@ Result<Page<Individual>> IndividualService::List(const IndividualQuery& query) {
 }
 
 Result<std::vector<HistoryEntry>> IndividualService::History(int64_t id) {
-  if (!IndividualRepository(db_).Exists(id)) {
-    return Error::NotFound("no individual " +
-                           RegistrantId{RegistrantKind::kIndividual, id}.ToString());
-  }
+  SPMIS_RETURN_IF_ERROR(Get(id));
   return HistoryRepository(db_).ForRegistrant(RegistrantKind::kIndividual, id);
 }
 

@@ -3,14 +3,20 @@
 // national-ID uniqueness) before touching the database, writes in one
 // transaction together with the history entries, and refuses stale updates
 // (optimistic concurrency on `version`).
+//
+// It acts for a Principal given at construction and checks it on every call:
+// the permission (registry.read or registry.write) and the area scope. A
+// registrant outside the principal's areas is reported as not found, so a
+// district officer cannot even learn that it exists; moving someone into an
+// area outside them is refused. The API and the command line share this check.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "core/actor.h"
 #include "core/page.h"
+#include "core/principal.h"
 #include "core/result.h"
 #include "registry/history.h"
 #include "registry/individual.h"
@@ -22,9 +28,6 @@ namespace spmis::registry {
 struct IndividualQuery {
   std::string name;
   std::string area_code;  // the area and its sub-areas
-  // The caller's area scope: only people in these areas (materialised paths)
-  // and below are listed; empty for a caller not limited by area.
-  std::vector<std::string> within_area_paths;
   std::optional<Date> born_from;
   std::optional<Date> born_to;
   std::optional<IndividualStatus> status;
@@ -36,12 +39,13 @@ struct IndividualQuery {
 
 class IndividualService {
  public:
-  explicit IndividualService(store::Connection& connection) : db_(connection) {}
+  IndividualService(store::Connection& connection, Principal principal)
+      : db_(connection), principal_(std::move(principal)) {}
 
-  Result<Individual> Create(Individual person, const Actor& actor);
+  Result<Individual> Create(Individual person);
   // Replaces the stored fields with `person`'s; `expected_version` must be the
   // stored version (else kFailedPrecondition: someone changed it meanwhile).
-  Result<Individual> Update(Individual person, int64_t expected_version, const Actor& actor);
+  Result<Individual> Update(Individual person, int64_t expected_version);
   Result<Individual> Get(int64_t id);
   // Accepts a registrant ID ("IND-00000042-4").
   Result<Individual> GetByRegistrantId(std::string_view registrant_id);
@@ -50,9 +54,13 @@ class IndividualService {
 
  private:
   // Checks everything a write needs; resolves area_code to area_id.
+  // and refuses an area outside the principal's.
   Status Validate(Individual& person, std::optional<int64_t> existing_id);
+  // The stored individual, if the principal may read it.
+  Result<Individual> Read(int64_t id);
 
   store::Connection& db_;
+  Principal principal_;
 };
 
 }  // namespace spmis::registry

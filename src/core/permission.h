@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace spmis::auth {
+namespace spmis {
 
 enum class Permission {
   kRegistryRead,          // see registrants (within the user's areas)
@@ -52,4 +52,4 @@ const std::vector<Permission>& AllPermissions();
 const std::vector<Role>& AllRoles();
 bool RoleHas(Role role, Permission permission);
 
-}  // namespace spmis::auth
+}  // namespace spmis

@@ -1,9 +1,9 @@
-#include "auth/permission.h"
+#include "core/permission.h"
 
 #include <algorithm>
 #include <map>
 
-namespace spmis::auth {
+namespace spmis {
 
 namespace {
 
@@ -153,4 +153,4 @@ bool RoleHas(Role role, Permission permission) {
   return std::find(permissions.begin(), permissions.end(), permission) != permissions.end();
 }
 
-}  // namespace spmis::auth
+}  // namespace spmis

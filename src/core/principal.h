@@ -10,11 +10,11 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/permission.h"
 #include "core/actor.h"
+#include "core/permission.h"
 #include "core/result.h"
 
-namespace spmis::auth {
+namespace spmis {
 
 struct Principal {
   int64_t user_id = 0;
@@ -28,6 +28,9 @@ struct Principal {
   std::string request_id;
 
   static Principal System(std::string request_id = {});
+  // The system acting under the name `actor` records (a job, or a
+  // command-line run without --user): every permission, no limits.
+  static Principal SystemAs(const Actor& actor);
   // Nobody signed in (on public routes): no permission at all.
   static Principal Anonymous(std::string request_id = {});
   bool is_system() const { return !role.has_value() && !anonymous; }
@@ -42,4 +45,4 @@ struct Principal {
   Actor actor() const { return Actor{name, request_id}; }
 };
 
-}  // namespace spmis::auth
+}  // namespace spmis

@@ -1,13 +1,19 @@
-#include "auth/principal.h"
+#include "core/principal.h"
 
 #include <algorithm>
 
-namespace spmis::auth {
+namespace spmis {
 
 Principal Principal::System(std::string request_id) {
   Principal p;
   p.name = "system";
   p.request_id = std::move(request_id);
+  return p;
+}
+
+Principal Principal::SystemAs(const Actor& actor) {
+  Principal p = System(actor.request_id);
+  p.name = actor.name;
   return p;
 }
 
@@ -44,4 +50,4 @@ bool Principal::CoversProgram(std::string_view program_code) const {
   return std::find(programs.begin(), programs.end(), program_code) != programs.end();
 }
 
-}  // namespace spmis::auth
+}  // namespace spmis
