@@ -295,6 +295,16 @@ TEST_P(HttpApiTest, UploadsAFileToImportAndServesItsErrorReport) {
   ExpectProblem(Get("/api/v1/imports/" + std::to_string(clean.at("id").as_int64()) + "/errors"),
                 404);
   ExpectProblem(Get("/api/v1/imports/999"), 404);
+  // Each import's audit entry names the request that asked for it.
+  auto [auditor_cookie, auditor_csrf] = LogInAs("auditor.test", Role::kAuditor);
+  HttpResult trail = HttpRequest(server_->port(), "GET", "/api/v1/audit?entity_type=import", "",
+                                 {{"Cookie", auditor_cookie}});
+  ASSERT_EQ(trail.status, 200) << trail.body;
+  auto audited = boost::json::parse(trail.body);
+  ASSERT_EQ(audited.at("items").as_array().size(), 3u);
+  for (const auto& entry : audited.at("items").as_array()) {
+    EXPECT_FALSE(entry.at("request_id").as_string().empty()) << WriteJsonForTest(entry);
+  }
 
   HttpResult no_file =
       Send("POST", "/api/v1/imports", Multipart({{"kind", "", "people"}}, boundary), headers);

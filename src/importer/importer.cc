@@ -100,7 +100,7 @@ std::string TempReportPath() {
 // Ends the import's record and enters it in the audit trail, together: one
 // entry per import (who, the file, its checksum, the counts); each row's
 // change is in the registrants' history.
-void FinishImport(store::Connection& connection, const ImportRecord& record,
+void FinishImport(store::Connection& connection, const Actor& actor, const ImportRecord& record,
                   const std::optional<std::string>& error_report) {
   store::Transaction transaction(connection);
   ImportRepository(connection).Finish(record, error_report);
@@ -110,17 +110,18 @@ void FinishImport(store::Connection& connection, const ImportRecord& record,
       {"read", record.counts.read},          {"created", record.counts.created},
       {"updated", record.counts.updated},    {"failed", record.counts.failed}};
   audit::AuditLog(connection)
-      .Append(Actor{record.created_by, ""}, "import", "import", std::to_string(record.id),
-              std::nullopt, boost::json::serialize(after));
+      .Append(actor, "import", "import", std::to_string(record.id), std::nullopt,
+              boost::json::serialize(after));
   transaction.Commit();
 }
 
-void Refuse(store::Database& database, ImportRecord& record, const std::string& reason) {
+void Refuse(store::Database& database, const Actor& actor, ImportRecord& record,
+            const std::string& reason) {
   record.state = ImportState::kRefused;
   record.message = reason;
   record.finished_at = Timestamp::Now();
   auto connection = database.Acquire();
-  FinishImport(*connection, record, std::nullopt);
+  FinishImport(*connection, actor, record, std::nullopt);
 }
 
 }  // namespace
@@ -164,12 +165,12 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   const TableOptions& options = request.mapping.table;
   auto total = CheckStructure(request.path, options);
   if (!total.ok()) {
-    Refuse(database, record, total.error().message);
+    Refuse(database, principal.actor(), record, total.error().message);
     return Error::Invalid(total.error().message);
   }
   auto reader = OpenTable(request.path, options);
   if (!reader.ok()) {
-    Refuse(database, record, reader.error().message);
+    Refuse(database, principal.actor(), record, reader.error().message);
     return Error::Invalid(reader.error().message);
   }
   record.format = (*reader)->format();
@@ -179,7 +180,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   auto columns =
       ResolveColumns(header, request.mapping, processor->fields(), processor->required());
   if (!columns.ok()) {
-    Refuse(database, record, columns.error().message);
+    Refuse(database, principal.actor(), record, columns.error().message);
     return Error::Invalid(columns.error().message);
   }
   if (progress) progress->SetTotal(*total);
@@ -333,7 +334,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     record.finished_at = Timestamp::Now();
     (void)report.Close();
     auto fresh = database.Acquire();
-    FinishImport(*fresh, record, std::nullopt);
+    FinishImport(*fresh, principal.actor(), record, std::nullopt);
     throw;
   }
   (void)report.Close();
@@ -357,7 +358,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     std::filesystem::remove(report_path);
   if (record.state == ImportState::kRunning) record.state = ImportState::kCompleted;
   record.finished_at = Timestamp::Now();
-  FinishImport(*connection, record, stored_report);
+  FinishImport(*connection, principal.actor(), record, stored_report);
   return record;
 }
 
@@ -370,6 +371,7 @@ std::string ImportJobParameters(const ImportRequest& request, const std::string&
   if (!mapping_json.empty()) parameters["mapping"] = boost::json::parse(mapping_json);
   if (!request.error_report_path.empty()) parameters["errors"] = request.error_report_path;
   if (principal.role) parameters["role"] = RoleName(*principal.role);
+  if (!principal.request_id.empty()) parameters["request_id"] = principal.request_id;
   if (!principal.area_paths.empty()) {
     boost::json::array paths;
     for (const auto& path : principal.area_paths) paths.emplace_back(path);

@@ -41,10 +41,11 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
                                const Principal& principal, jobs::JobContext* progress);
 
 // The job "import": parameters {"kind", "path", "file_name", "mapping"?,
-// "errors"?, "delete_file"?, "role"?, "area_paths"?}; the result is the
-// import record's summary. The role and areas are those of the principal who
-// asked for the import, so the job (which may run later, on another server)
-// applies the same permission and area scope.
+// "errors"?, "delete_file"?, "role"?, "area_paths"?, "request_id"?}; the
+// result is the import record's summary. The role, areas and request id are
+// those of the principal who asked for the import, so the job (which may run
+// later, on another server) applies the same permission and area scope, and
+// its audit entry names the request.
 void RegisterImportJobs(jobs::JobRunner& runner);
 std::string ImportJobParameters(const ImportRequest& request, const std::string& mapping_json,
                                 bool delete_file, const Principal& principal);

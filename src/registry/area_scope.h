@@ -10,7 +10,8 @@
 namespace spmis::registry {
 
 inline Error OutsideAreas(std::string message) {
-  return Error{ErrorCode::kPermissionDenied, std::move(message), {{"area_code", "outside your areas"}}};
+  return Error{
+      ErrorCode::kPermissionDenied, std::move(message), {{"area_code", "outside your areas"}}};
 }
 
 }  // namespace spmis::registry
