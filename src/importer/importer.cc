@@ -19,6 +19,7 @@
 #include "importer/import_repository.h"
 #include "importer/row_processor.h"
 #include "importer/table_reader.h"
+#include "jobs/job_principal.h"
 #include "store/index_suspension.h"
 
 namespace spmis::importer {
@@ -370,13 +371,7 @@ std::string ImportJobParameters(const ImportRequest& request, const std::string&
                                  {"delete_file", delete_file}};
   if (!mapping_json.empty()) parameters["mapping"] = boost::json::parse(mapping_json);
   if (!request.error_report_path.empty()) parameters["errors"] = request.error_report_path;
-  if (principal.role) parameters["role"] = RoleName(*principal.role);
-  if (!principal.request_id.empty()) parameters["request_id"] = principal.request_id;
-  if (!principal.area_paths.empty()) {
-    boost::json::array paths;
-    for (const auto& path : principal.area_paths) paths.emplace_back(path);
-    parameters["area_paths"] = std::move(paths);
-  }
+  jobs::WritePrincipal(parameters, principal);
   return boost::json::serialize(parameters);
 }
 

@@ -78,9 +78,9 @@ Status GroupService::Validate(Group& group, std::optional<int64_t> existing_id) 
   (void)ValidateCustomValues(configuration.CustomFields(RegistrantKind::kGroup), group.custom, true,
                              errors);
   if (!errors.empty()) {
-    return Error::Invalid("the group was not saved: " + std::to_string(errors.size()) +
-                              (errors.size() == 1 ? " field is" : " fields are") + " invalid",
-                          std::move(errors));
+    std::string message = "the group was not saved: " + std::to_string(errors.size()) +
+                          (errors.size() == 1 ? " field is" : " fields are") + " invalid";
+    return Error::Invalid(std::move(message), std::move(errors));
   }
   return OkStatus();
 }

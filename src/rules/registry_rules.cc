@@ -51,10 +51,6 @@ Type TypeOfValue(const Value& v) {
   }
 }
 
-Value DateValue(Date date) {
-  return Value::Timestamp(cel::SecondsNanos{int64_t{date.days_since_epoch()} * 86400, 0});
-}
-
 std::vector<FieldSpec> PersonFields(const std::vector<registry::CustomField>& custom, bool member) {
   std::vector<FieldSpec> fields = {
       {"id", Type::Of(TypeKind::kInt), ColumnKind::kInt},
@@ -110,7 +106,13 @@ std::vector<ColumnKind> Columns(const std::vector<FieldSpec>& fields) {
   return out;
 }
 
-Value CustomToValue(const registry::CustomField& field, const registry::CustomValue& value) {
+}  // namespace
+
+cel::Value DateValue(Date date) {
+  return Value::Timestamp(cel::SecondsNanos{int64_t{date.days_since_epoch()} * 86400, 0});
+}
+
+Value CustomFieldValue(const registry::CustomField& field, const registry::CustomValue& value) {
   if (const auto* i = std::get_if<int64_t>(&value)) return Value::Int(*i);
   if (const auto* d = std::get_if<double>(&value)) return Value::Double(*d);
   if (const auto* b = std::get_if<bool>(&value)) return Value::Bool(*b);
@@ -121,8 +123,6 @@ Value CustomToValue(const registry::CustomField& field, const registry::CustomVa
   }
   return Value::String(text);
 }
-
-}  // namespace
 
 struct RegistryRules::State {
   RuleTarget target = RuleTarget::kIndividuals;
@@ -192,7 +192,7 @@ struct RegistryRules::State {
       auto found = p.custom.find(custom[i].name);
       if (found != p.custom.end()) {
         table.SetValue(row, first_custom + static_cast<int>(i),
-                       CustomToValue(custom[i], found->second));
+                       CustomFieldValue(custom[i], found->second));
       }
     }
   }
@@ -241,7 +241,7 @@ struct RegistryRules::State {
         auto found = g.custom.find(group_custom[i].name);
         if (found != g.custom.end()) {
           bound->groups->SetValue(0, 8 + static_cast<int>(i),
-                                  CustomToValue(group_custom[i], found->second));
+                                  CustomFieldValue(group_custom[i], found->second));
         }
       }
       root = bound->groups->Row(0);
@@ -270,7 +270,7 @@ struct RegistryRules::State {
     context.as_of = cel::SecondsNanos{int64_t{as_of.days_since_epoch()} * 86400, 0};
   }
 
-  std::vector<ExplainedPart> Explain(const cel::Program& program, const Bound& bound,
+  std::vector<ExplainedPart> Explain(const cel::Program& program, const cel::Activation& activation,
                                      cel::EvalContext& context) const {
     std::vector<ExplainedPart> parts;
     // Offsets by expression id, to place each value in the rule's text.
@@ -291,7 +291,7 @@ struct RegistryRules::State {
         stack.push_back(m.value.get());
       }
     }
-    for (const auto& [id, value] : program.Explain(bound.activation, context)) {
+    for (const auto& [id, value] : program.Explain(activation, context)) {
       auto [line, column] = program.parsed().LineColumn(offsets[static_cast<size_t>(id)]);
       parts.push_back({line, column,
                        value.IsError() ? "error: " + value.error_message() : value.DebugString()});
@@ -364,7 +364,7 @@ std::vector<ExplainedPart> RegistryRules::ExplainIndividual(const cel::Program& 
   cel::EvalContext context;
   State::SetDate(context, as_of);
   auto bound = state_->Bind(&person, nullptr, as_of, context);
-  return state_->Explain(program, *bound, context);
+  return state_->Explain(program, bound->activation, context);
 }
 
 std::vector<ExplainedPart> RegistryRules::ExplainGroup(const cel::Program& program,
@@ -373,7 +373,188 @@ std::vector<ExplainedPart> RegistryRules::ExplainGroup(const cel::Program& progr
   cel::EvalContext context;
   State::SetDate(context, as_of);
   auto bound = state_->Bind(nullptr, &group, as_of, context);
-  return state_->Explain(program, *bound, context);
+  return state_->Explain(program, bound->activation, context);
+}
+
+namespace {
+
+class TableBatch final : public RuleBatch {
+ public:
+  TableBatch(std::shared_ptr<const cel::RecordType> root_shape,
+             std::vector<ColumnKind> root_columns,
+             std::shared_ptr<const cel::RecordType> member_shape,
+             std::vector<ColumnKind> member_columns)
+      : registrants_(std::move(root_shape), std::move(root_columns)),
+        members_(std::move(member_shape), std::move(member_columns)) {
+    members_slot_ = registrants_.Type().FieldSlot("members");
+  }
+  cel::RecordTable& registrants() override { return registrants_; }
+  cel::RecordTable& members() override { return members_; }
+  int RegistrantSlot(std::string_view field) const override {
+    return registrants_.Type().FieldSlot(field);
+  }
+  int MemberSlot(std::string_view field) const override { return members_.Type().FieldSlot(field); }
+  void SetMembers(uint32_t group_row, uint32_t begin, uint32_t count) override {
+    registrants_.SetRows(group_row, members_slot_, &members_, begin, count);
+  }
+  int members_slot() const { return members_slot_; }
+
+ private:
+  cel::RecordTable registrants_;
+  cel::RecordTable members_;
+  int members_slot_ = -1;
+};
+
+void CollectFields(const cel::Expr* root, std::set<std::string>& fields) {
+  std::vector<const cel::Expr*> stack = {root};
+  while (!stack.empty()) {
+    const cel::Expr* e = stack.back();
+    stack.pop_back();
+    if (e->kind == cel::ExprKind::kSelect) fields.insert(e->name);
+    if (e->kind == cel::ExprKind::kCall && e->name == "head") {
+      fields.insert("role");
+      fields.insert("is_head");
+    }
+    for (const cel::Expr* child : {e->operand.get(), e->iter_range.get(), e->accu_init.get(),
+                                   e->loop_condition.get(), e->loop_step.get(), e->result.get()}) {
+      if (child != nullptr) stack.push_back(child);
+    }
+    for (const cel::ExprPtr& a : e->args) stack.push_back(a.get());
+    for (const cel::MapEntry& m : e->entries) {
+      stack.push_back(m.key.get());
+      stack.push_back(m.value.get());
+    }
+  }
+}
+
+}  // namespace
+
+std::set<std::string> RegistryRules::FieldsRead(const cel::Program& program) const {
+  std::set<std::string> fields;
+  CollectFields(program.parsed().root.get(), fields);
+  for (const cel::Program& p : state_->pack_programs) CollectFields(p.parsed().root.get(), fields);
+  // The short forms of the OpenSPP dialect read members without naming them.
+  if (state_->target == RuleTarget::kGroups) fields.insert("members");
+  return fields;
+}
+
+std::unique_ptr<RuleBatch> RegistryRules::NewBatch() const {
+  bool groups = state_->target == RuleTarget::kGroups;
+  return std::make_unique<TableBatch>(
+      groups ? state_->group_shape : state_->person_shape,
+      Columns(groups ? state_->group_fields : state_->person_fields), state_->member_shape,
+      Columns(state_->member_fields));
+}
+
+std::vector<ExplainedPart> RegistryRules::ExplainBatchRow(const cel::Program& program,
+                                                          RuleBatch& batch, uint32_t row,
+                                                          Date as_of) const {
+  const State& state = *state_;
+  auto& tables = static_cast<TableBatch&>(batch);
+  const cel::RecordTable& registrants = tables.registrants();
+  cel::EvalContext context;
+  State::SetDate(context, as_of);
+  std::vector<ColumnKind> kinds(state.pack_types.size(), ColumnKind::kValue);
+  cel::RecordTable pack(state.variables_shape, kinds);
+  pack.AddRow();
+  cel::Activation activation;
+  Value root = registrants.Row(row);
+  for (const char* name : {"individual", "group", "r", "me"}) activation.Bind(name, root);
+  if (tables.members_slot() >= 0) {
+    activation.Bind("members", registrants.Field(row, tables.members_slot()));
+  }
+  activation.Bind("variables", pack.Row(0));
+  for (size_t i = 0; i < state.pack_types.size(); ++i) {
+    Value v = i < state.pack.constants.size() ? state.pack.constants[i].second
+                                              : state.pack_programs[i - state.pack.constants.size()]
+                                                    .Evaluate(activation, context)
+                                                    .Owned();
+    pack.SetValue(0, static_cast<int>(i), v);
+    activation.Bind(state.PackName(i), v);
+  }
+  return state.Explain(program, activation, context);
+}
+
+void RegistryRules::EvaluateBatch(const cel::Program& program, RuleBatch& batch, Date as_of,
+                                  std::vector<cel::Value>& results) const {
+  const State& state = *state_;
+  auto& tables = static_cast<TableBatch&>(batch);
+  const cel::RecordTable& registrants = tables.registrants();
+  cel::EvalContext context;
+  State::SetDate(context, as_of);
+
+  // Where each of the program's variables comes from.
+  enum class Source { kRoot, kMembers, kVariables, kPack };
+  std::vector<std::pair<Source, size_t>> sources;
+  for (const std::string& name : program.variables()) {
+    if (name == "individual" || name == "group" || name == "r" || name == "me") {
+      sources.emplace_back(Source::kRoot, 0);
+    } else if (name == "members") {
+      sources.emplace_back(Source::kMembers, 0);
+    } else if (name == "variables") {
+      sources.emplace_back(Source::kVariables, 0);
+    } else {
+      size_t index = 0;
+      while (index < state.pack_types.size() && state.PackName(index) != name) ++index;
+      sources.emplace_back(Source::kPack, index);
+    }
+  }
+  // The Logic Pack: constants are the same for everyone; its named rules are
+  // evaluated per registrant (through the slower general path).
+  std::vector<ColumnKind> kinds(state.pack_types.size(), ColumnKind::kValue);
+  cel::RecordTable pack(state.variables_shape, kinds);
+  bool per_registrant_pack = !state.pack_programs.empty();
+  pack.Reserve(per_registrant_pack ? registrants.size() : 1);
+  if (!per_registrant_pack) {
+    pack.AddRow();
+    for (size_t i = 0; i < state.pack.constants.size(); ++i) {
+      pack.SetValue(0, static_cast<int>(i), state.pack.constants[i].second);
+    }
+  }
+  std::vector<Value> variables(sources.size());
+  results.resize(registrants.size());
+  for (uint32_t row = 0; row < registrants.size(); ++row) {
+    Value root = registrants.Row(row);
+    uint32_t pack_row = 0;
+    if (per_registrant_pack) {
+      pack_row = pack.AddRow();
+      cel::Activation activation;
+      activation.Bind("individual", root);
+      activation.Bind("group", root);
+      activation.Bind("r", root);
+      activation.Bind("me", root);
+      if (tables.members_slot() >= 0) {
+        activation.Bind("members", registrants.Field(row, tables.members_slot()));
+      }
+      activation.Bind("variables", pack.Row(pack_row));
+      for (size_t i = 0; i < state.pack_types.size(); ++i) {
+        Value v = i < state.pack.constants.size()
+                      ? state.pack.constants[i].second
+                      : state.pack_programs[i - state.pack.constants.size()]
+                            .Evaluate(activation, context)
+                            .Owned();
+        pack.SetValue(pack_row, static_cast<int>(i), v);
+        activation.Bind(state.PackName(i), v);
+      }
+    }
+    for (size_t i = 0; i < sources.size(); ++i) {
+      switch (sources[i].first) {
+        case Source::kRoot:
+          variables[i] = root;
+          break;
+        case Source::kMembers:
+          variables[i] = registrants.Field(row, tables.members_slot());
+          break;
+        case Source::kVariables:
+          variables[i] = pack.Row(pack_row);
+          break;
+        case Source::kPack:
+          variables[i] = pack.Field(pack_row, static_cast<int>(sources[i].second));
+          break;
+      }
+    }
+    results[row] = program.Evaluate(variables, context).Owned();
+  }
 }
 
 }  // namespace spmis::rules

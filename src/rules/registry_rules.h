@@ -18,11 +18,13 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "cel/program.h"
+#include "cel/record_table.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "registry/custom_field.h"
@@ -48,6 +50,27 @@ struct ExplainedPart {
   std::string value;  // in CEL literal syntax, or "error: ..."
 };
 
+// How registry values look to a rule: a date is a timestamp at midnight UTC;
+// a custom value takes its field's type (null for an unreadable date).
+cel::Value DateValue(Date date);
+cel::Value CustomFieldValue(const registry::CustomField& field, const registry::CustomValue& value);
+
+// Registrants held column by column, for evaluating one rule over many of
+// them at once (an eligibility run, a preview). A reader fills only the
+// fields the rule reads (RegistryRules::FieldsRead); the others stay null.
+// For groups, each group's members are a row range of members(), set with
+// SetMembers once they are added.
+class RuleBatch {
+ public:
+  virtual ~RuleBatch() = default;
+  virtual cel::RecordTable& registrants() = 0;  // Individual or Group records
+  virtual cel::RecordTable& members() = 0;      // Member records (groups only)
+  // The slot of a field of registrants() / members(), or -1 when there is none.
+  virtual int RegistrantSlot(std::string_view field) const = 0;
+  virtual int MemberSlot(std::string_view field) const = 0;
+  virtual void SetMembers(uint32_t group_row, uint32_t begin, uint32_t count) = 0;
+};
+
 class RegistryRules {
  public:
   // Fails when a Logic Pack rule does not compile (the message names it).
@@ -70,6 +93,19 @@ class RegistryRules {
                                                Date as_of) const;
   std::vector<ExplainedPart> ExplainGroup(const cel::Program& program,
                                           const GroupWithMembers& group, Date as_of) const;
+
+  // The registrant and member fields `program` (or the Logic Pack) may read:
+  // every field name selected anywhere in them, and those read by functions
+  // (head() reads role and is_head). A reader loads only these.
+  std::set<std::string> FieldsRead(const cel::Program& program) const;
+  // An empty batch of this target's records.
+  std::unique_ptr<RuleBatch> NewBatch() const;
+  // results[i] is the value for registrants() row i, owned (it outlives the batch).
+  void EvaluateBatch(const cel::Program& program, RuleBatch& batch, Date as_of,
+                     std::vector<cel::Value>& results) const;
+  // The value of every sub-expression for registrants() row `row`.
+  std::vector<ExplainedPart> ExplainBatchRow(const cel::Program& program, RuleBatch& batch,
+                                             uint32_t row, Date as_of) const;
 
  private:
   struct State;

@@ -1,0 +1,64 @@
+// Program: a social protection program as its managers configure it — what
+// it is, whom it targets (individuals or groups), for how long, for how many,
+// with what budget — and the rules that decide who is in it. Rules are
+// versioned: an edit makes a new version, and every decision names the
+// version it used.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/date.h"
+
+namespace spmis::programs {
+
+enum class ProgramKind {
+  kUnconditionalCash,
+  kConditionalCash,
+  kEmergency,
+  kAgriculturalSupport,
+  kInKind,
+};
+enum class ProgramTarget { kIndividuals, kGroups };
+enum class ProgramState { kDraft, kActive, kEnded };
+
+const char* ProgramKindName(ProgramKind kind);  // "unconditional_cash"
+std::optional<ProgramKind> ParseProgramKind(std::string_view name);
+const char* ProgramTargetName(ProgramTarget target);  // "individuals" | "groups"
+std::optional<ProgramTarget> ParseProgramTarget(std::string_view name);
+const char* ProgramStateName(ProgramState state);
+std::optional<ProgramState> ParseProgramState(std::string_view name);
+
+// One version of a program's rules.
+struct ProgramRules {
+  int version = 0;
+  std::string eligibility;  // CEL, true for those who qualify
+  std::string priority;     // CEL, higher first when places are few ("" = none)
+  std::string created_by;
+  Timestamp created_at;
+};
+
+struct Program {
+  int64_t id = 0;
+  std::string code;  // unique, as people and files name it
+  std::string name;
+  ProgramKind kind = ProgramKind::kUnconditionalCash;
+  ProgramTarget target = ProgramTarget::kGroups;
+  std::optional<Date> period_from;
+  std::optional<Date> period_to;
+  std::optional<int64_t> max_beneficiaries;
+  std::optional<int64_t> budget_minor;  // in minor units of `currency`
+  std::string currency;                 // ISO 4217 ("" when no budget)
+  std::string institution;
+  ProgramState state = ProgramState::kDraft;
+  std::string dialect = "standard";  // of the rules: standard | openspp
+  ProgramRules rules;                // the current version
+  int64_t version = 1;               // of this record, for If-Match
+  std::string created_by;
+  Timestamp created_at;
+  Timestamp updated_at;
+};
+
+}  // namespace spmis::programs

@@ -1,0 +1,304 @@
+#include "programs/registrant_reader.h"
+
+#include <functional>
+
+#include "cel/record_table.h"
+#include "core/registrant_id.h"
+#include "registry/group.h"
+#include "store/query_builder.h"
+
+namespace spmis::programs {
+namespace {
+
+// How the fields of a person (an individual, or a member of a group) come
+// from the selected columns: the slot each fills, and the column it reads.
+struct PersonFill {
+  struct Text {
+    int slot;
+    int column;
+  };
+  int id_slot = -1;
+  int registrant_id_slot = -1;
+  std::vector<Text> texts;  // given_name, family_name, sex, phone, email, status
+  int birth_column = -1;
+  int birth_date_slot = -1, birthdate_slot = -1, age_slot = -1;
+  int area_column = -1, area_slot = -1;
+  int disability_column = -1, disability_slot = -1;
+  int custom_column = -1;
+  std::vector<std::pair<registry::CustomField, int>> custom;  // field, slot
+
+  // Appends the columns it needs (", i.x") to `select`, numbering them from
+  // `*next_column`.
+  void Plan(const std::function<int(std::string_view)>& slot_of,
+            const std::function<bool(const char*)>& needs,
+            const std::vector<registry::CustomField>& declared, const std::string& alias,
+            std::string& select, int* next_column) {
+    auto add = [&](const std::string& column) {
+      select += ", " + alias + "." + column;
+      return (*next_column)++;
+    };
+    id_slot = slot_of("id");
+    if (needs("registrant_id")) registrant_id_slot = slot_of("registrant_id");
+    for (const char* name : {"given_name", "family_name", "sex", "phone", "email", "status"}) {
+      if (needs(name)) texts.push_back({slot_of(name), add(name)});
+    }
+    if (needs("birth_date") || needs("birthdate") || needs("age")) {
+      birth_column = add("birth_date");
+      birth_date_slot = slot_of("birth_date");
+      birthdate_slot = slot_of("birthdate");
+      age_slot = slot_of("age");
+    }
+    if (needs("area")) {
+      area_column = add("area_id");
+      area_slot = slot_of("area");
+    }
+    if (needs("disability")) {
+      disability_column = add("disability");
+      disability_slot = slot_of("disability");
+    }
+    for (const auto& field : declared) {
+      if (needs(field.name.c_str())) custom.emplace_back(field, slot_of(field.name));
+    }
+    if (!custom.empty()) custom_column = add("custom");
+  }
+
+  void Fill(cel::RecordTable& table, uint32_t row, int64_t id, RegistrantKind kind,
+            store::Statement& query, Date as_of,
+            const std::unordered_map<int64_t, std::string>& area_codes) const {
+    if (id_slot >= 0) table.SetInt(row, id_slot, id);
+    if (registrant_id_slot >= 0) {
+      table.SetString(row, registrant_id_slot, RegistrantId{kind, id}.ToString());
+    }
+    for (const Text& t : texts) {
+      if (!query.IsNull(t.column)) table.SetString(row, t.slot, std::string(query.Text(t.column)));
+    }
+    if (birth_column >= 0 && !query.IsNull(birth_column)) {
+      if (auto birth = Date::Parse(query.Text(birth_column))) {
+        cel::Value date = rules::DateValue(*birth);
+        if (birth_date_slot >= 0) table.SetValue(row, birth_date_slot, date);
+        if (birthdate_slot >= 0) table.SetValue(row, birthdate_slot, date);
+        if (age_slot >= 0) table.SetInt(row, age_slot, birth->YearsUntil(as_of));
+      }
+    }
+    if (area_column >= 0 && !query.IsNull(area_column)) {
+      auto found = area_codes.find(query.Int(area_column));
+      if (found != area_codes.end()) table.SetString(row, area_slot, found->second);
+    }
+    if (disability_column >= 0) {
+      table.SetBool(row, disability_slot, query.Bool(disability_column));
+    }
+    if (custom_column >= 0) {
+      registry::CustomValues values = registry::DecodeCustomValues(query.Text(custom_column));
+      for (const auto& [field, slot] : custom) {
+        auto found = values.find(field.name);
+        if (found != values.end()) {
+          table.SetValue(row, slot, rules::CustomFieldValue(field, found->second));
+        }
+      }
+    }
+  }
+};
+
+void AppendWithin(store::QueryBuilder& q, const std::vector<std::string>& paths,
+                  const char* column) {
+  if (paths.empty()) return;
+  q.Sql(" AND ").Sql(column).Sql(" IN (SELECT id FROM areas WHERE ");
+  for (size_t i = 0; i < paths.size(); ++i) {
+    q.Sql(i == 0 ? "path LIKE " : " OR path LIKE ").Value(paths[i] + "%");
+  }
+  q.Sql(")");
+}
+
+}  // namespace
+
+RegistrantReader::RegistrantReader(store::Connection& connection, ReaderOptions options)
+    : db_(connection), options_(std::move(options)) {
+  if (Needs("area")) {
+    auto query = db_.Prepare("SELECT id, code FROM areas");
+    while (query->Step()) area_codes_.emplace(query->Int(0), std::string(query->Text(1)));
+  }
+}
+
+int64_t RegistrantReader::CountActive() {
+  bool groups = options_.target == rules::RuleTarget::kGroups;
+  store::QueryBuilder q(groups ? "SELECT COUNT(*) FROM registry_groups g WHERE g.status = 'active'"
+                               : "SELECT COUNT(*) FROM individuals i WHERE i.status = 'active'");
+  AppendWithin(q, options_.within_paths, groups ? "g.area_id" : "i.area_id");
+  auto query = db_.Prepare(q.sql());
+  q.BindTo(*query);
+  query->Step();
+  int64_t count = query->Int(0);
+  query->Reset();
+  return count;
+}
+
+bool RegistrantReader::Next(rules::RuleBatch& batch, int limit, std::vector<int64_t>& ids,
+                            std::vector<Timestamp>* registered) {
+  return Read(batch, last_id_, 0, limit, ids, registered);
+}
+
+bool RegistrantReader::ReadOne(rules::RuleBatch& batch, int64_t id) {
+  std::vector<int64_t> ids;
+  return Read(batch, 0, id, 1, ids, nullptr);
+}
+
+bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t only, int limit,
+                            std::vector<int64_t>& ids, std::vector<Timestamp>* registered) {
+  ids.clear();
+  if (registered) registered->clear();
+  cel::RecordTable& table = batch.registrants();
+  auto slot_of = [&](std::string_view field) { return batch.RegistrantSlot(field); };
+  auto needs = [&](const char* field) { return Needs(field); };
+  bool groups = options_.target == rules::RuleTarget::kGroups;
+  std::string select = groups ? "SELECT g.id, g.created_at" : "SELECT i.id, i.created_at";
+  int next_column = 2;
+  PersonFill person;
+  struct GroupText {
+    int slot;
+    int column;
+  };
+  std::vector<GroupText> group_texts;
+  int group_area_column = -1, group_custom_column = -1;
+  std::vector<std::pair<registry::CustomField, int>> group_custom;
+  if (groups) {
+    for (const char* name : {"kind", "name", "status"}) {
+      if (Needs(name)) {
+        select += std::string(", g.") + name;
+        group_texts.push_back({slot_of(name), next_column++});
+      }
+    }
+    if (Needs("area")) {
+      select += ", g.area_id";
+      group_area_column = next_column++;
+    }
+    for (const auto& field : options_.group_custom) {
+      if (Needs(field.name.c_str())) group_custom.emplace_back(field, slot_of(field.name));
+    }
+    if (!group_custom.empty()) {
+      select += ", g.custom";
+      group_custom_column = next_column++;
+    }
+  } else {
+    person.Plan(slot_of, needs, options_.individual_custom, "i", select, &next_column);
+  }
+  store::QueryBuilder q(select + (groups ? " FROM registry_groups g WHERE g.status = 'active'"
+                                         : " FROM individuals i WHERE i.status = 'active'"));
+  const char* alias = groups ? "g" : "i";
+  if (only != 0) {
+    q.Sql(std::string(" AND ") + alias + ".id = ").Value(only);
+  } else {
+    q.Sql(std::string(" AND ") + alias + ".id > ").Value(after);
+  }
+  AppendWithin(q, options_.within_paths, groups ? "g.area_id" : "i.area_id");
+  q.Sql(std::string(" ORDER BY ") + alias + ".id LIMIT ").Value(static_cast<int64_t>(limit));
+
+  std::unordered_map<int64_t, uint32_t> rows;  // group id -> row
+  {
+    auto query = db_.Prepare(q.sql());
+    q.BindTo(*query);
+    int registrant_id_slot = slot_of("registrant_id");
+    while (query->Step()) {
+      int64_t id = query->Int(0);
+      uint32_t row = table.AddRow();
+      ids.push_back(id);
+      if (registered) registered->push_back(query->TimestampAt(1));
+      if (!groups) {
+        person.Fill(table, row, id, RegistrantKind::kIndividual, *query, options_.as_of,
+                    area_codes_);
+        continue;
+      }
+      rows.emplace(id, row);
+      table.SetInt(row, slot_of("id"), id);
+      if (Needs("registrant_id")) {
+        table.SetString(row, registrant_id_slot,
+                        RegistrantId{RegistrantKind::kGroup, id}.ToString());
+      }
+      for (const GroupText& t : group_texts) {
+        table.SetString(row, t.slot, std::string(query->Text(t.column)));
+      }
+      if (group_area_column >= 0 && !query->IsNull(group_area_column)) {
+        auto found = area_codes_.find(query->Int(group_area_column));
+        if (found != area_codes_.end()) table.SetString(row, slot_of("area"), found->second);
+      }
+      if (group_custom_column >= 0) {
+        auto values = registry::DecodeCustomValues(query->Text(group_custom_column));
+        for (const auto& [field, slot] : group_custom) {
+          auto found = values.find(field.name);
+          if (found != values.end()) {
+            table.SetValue(row, slot, rules::CustomFieldValue(field, found->second));
+          }
+        }
+      }
+    }
+  }
+  if (ids.empty()) return false;
+  last_id_ = ids.back();
+  if (groups) ReadMembers(batch, ids.front(), ids.back(), rows);
+  return true;
+}
+
+void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64_t last,
+                                   const std::unordered_map<int64_t, uint32_t>& rows) {
+  cel::RecordTable& members = batch.members();
+  auto slot_of = [&](std::string_view field) { return batch.MemberSlot(field); };
+  auto needs = [&](const char* field) { return Needs(field); };
+  std::string select = "SELECT gm.group_id, i.id";
+  int next_column = 2;
+  int role_column = -1;
+  if (Needs("role") || Needs("is_head")) {
+    select += ", gm.role";
+    role_column = next_column++;
+  }
+  PersonFill person;
+  person.Plan(slot_of, needs, options_.individual_custom, "i", select, &next_column);
+  store::QueryBuilder q(select +
+                        " FROM group_memberships gm JOIN individuals i ON i.id = gm.individual_id "
+                        "WHERE gm.group_id BETWEEN ");
+  q.Value(first).Sql(" AND ").Value(last);
+  q.Sql(" AND (gm.start_date IS NULL OR gm.start_date <= ").Value(options_.as_of);
+  q.Sql(") AND (gm.end_date IS NULL OR gm.end_date > ").Value(options_.as_of);
+  q.Sql(") AND i.status = 'active' ORDER BY gm.group_id, gm.id");
+  auto query = db_.Prepare(q.sql());
+  q.BindTo(*query);
+  int role_slot = slot_of("role"), head_slot = slot_of("is_head");
+  int64_t current_group = 0;
+  uint32_t begin = members.size(), count = 0;
+  auto close = [&] {
+    if (current_group == 0) return;
+    auto found = rows.find(current_group);
+    if (found != rows.end()) batch.SetMembers(found->second, begin, count);
+  };
+  while (query->Step()) {
+    int64_t group_id = query->Int(0);
+    if (!rows.count(group_id)) continue;  // an inactive group, or one outside the areas
+    if (group_id != current_group) {
+      close();
+      current_group = group_id;
+      begin = members.size();
+      count = 0;
+    }
+    uint32_t row = members.AddRow();
+    ++count;
+    person.Fill(members, row, query->Int(1), RegistrantKind::kIndividual, *query, options_.as_of,
+                area_codes_);
+    if (role_column >= 0) {
+      std::string role(query->Text(role_column));
+      if (head_slot >= 0) members.SetBool(row, head_slot, role == registry::kHeadRole);
+      if (role_slot >= 0) members.SetString(row, role_slot, std::move(role));
+    }
+  }
+  close();
+  // Groups with no current member have an empty list, not null; size follows.
+  cel::RecordTable& groups = batch.registrants();
+  int size_slot = batch.RegistrantSlot("size");
+  int members_slot = batch.RegistrantSlot("members");
+  for (const auto& [id, row] : rows) {
+    if (!groups.HasField(row, members_slot)) batch.SetMembers(row, members.size(), 0);
+    if (size_slot >= 0) {
+      cel::Value list = groups.Field(row, members_slot);
+      groups.SetInt(row, size_slot, static_cast<int64_t>(list.list_size()));
+    }
+  }
+}
+
+}  // namespace spmis::programs
