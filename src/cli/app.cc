@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/program_command.h"
 
 namespace spmis::cli {
 namespace {
@@ -191,6 +192,8 @@ int Main(int argc, char** argv) {
                        "the evaluation date for age_years() and the like (default: today)");
   eval_cmd->footer("Exit codes: 0 evaluated (the result on stdout); 1 an error (on stderr).");
   eval_cmd->callback([&] { exit_code = CelEval(cel_eval); });
+
+  AddProgramCommands(app, exit_code);
 
   try {
     app.parse(argc, argv);

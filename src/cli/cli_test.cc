@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -116,6 +118,69 @@ TEST_P(CliBackendTest, DemoLoadFillsTheRegistryAndJobsListsIt) {
   EXPECT_NE(jobs.out.find("demo.load"), std::string::npos) << jobs.out;
   EXPECT_NE(jobs.out.find("succeeded"), std::string::npos) << jobs.out;
   EXPECT_NE(jobs.out.find("40/40"), std::string::npos) << jobs.out;
+}
+
+// The program commands, as an operator scripts them.
+TEST_P(CliBackendTest, ProgramsAreCreatedRunPreviewedAndExplainedFromTheCommandLine) {
+  std::string db = location();
+  ASSERT_EQ(RunProcess({SpmisBinary(), "demo", "load", "--households", "60", "--database", db})
+                .exit_code,
+            0);
+  auto created = RunProcess({SpmisBinary(), "program", "create", "--code", "T-CHILD", "--name",
+                             "Test child grant", "--target", "groups", "--rule",
+                             "group.members.exists(m, m.age < 5)", "--max", "10", "--priority",
+                             "group.size", "--database", db});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(created.out, "created T-CHILD (rule version 1)\n");
+  auto typo = RunProcess({SpmisBinary(), "program", "create", "--code", "T-TYPO", "--name", "x",
+                          "--target", "groups", "--rule", "group.membres.size() > 0",
+                          "--database", db});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("1:6: 'Group' has no field 'membres' (did you mean 'members'?)"),
+            std::string::npos)
+      << typo.err;
+
+  auto preview = RunProcess({SpmisBinary(), "eligibility", "preview", "T-CHILD", "--as-of",
+                             "2026-11-23", "--database", db});
+  ASSERT_EQ(preview.exit_code, 0) << preview.err;
+  auto previewed = boost::json::parse(preview.out);
+  int64_t eligible = previewed.at("eligible").as_int64();
+  ASSERT_GT(eligible, 10);
+  auto run = RunProcess({SpmisBinary(), "eligibility", "run", "T-CHILD", "--as-of", "2026-11-23",
+                         "--database", db});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(boost::json::parse(run.out).at("eligible").as_int64(), eligible);
+  auto show = RunProcess({SpmisBinary(), "program", "show", "T-CHILD", "--json", "--database", db});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  auto shown = boost::json::parse(show.out);
+  EXPECT_EQ(shown.at("code").as_string(), "T-CHILD");
+  EXPECT_EQ(shown.at("rule_version").as_int64(), 1);
+  EXPECT_EQ(shown.at("memberships").at("enrolled").as_int64(), 10);  // the maximum
+  EXPECT_EQ(shown.at("memberships").at("draft").as_int64(), eligible - 10);
+
+  auto rule = RunProcess({SpmisBinary(), "eligibility", "preview", "--rule",
+                          "individual.age >= 60", "--target", "individuals", "--database", db});
+  ASSERT_EQ(rule.exit_code, 0) << rule.err;
+  EXPECT_GT(boost::json::parse(rule.out).at("eligible").as_int64(), 0);
+  std::string member(previewed.at("sample").at(0).as_string());
+  auto explain = RunProcess({SpmisBinary(), "eligibility", "explain", "T-CHILD", member,
+                             "--as-of", "2026-11-23", "--database", db});
+  ASSERT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_TRUE(explain.out.starts_with(member + ": eligible (true; rule version 1, as of "
+                                               "2026-11-23)"))
+      << explain.out;
+  // Enrolled or waiting, a member can leave; a second exit is refused.
+  auto exit = RunProcess({SpmisBinary(), "enrollment", "exit", "T-CHILD", member, "--reason",
+                          "moved away", "--database", db});
+  EXPECT_EQ(exit.exit_code, 0) << exit.err;
+  EXPECT_EQ(exit.out, member + "\texited\n");
+  auto again = RunProcess({SpmisBinary(), "enrollment", "exit", "T-CHILD", member, "--reason",
+                           "moved away", "--database", db});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("it is exited"), std::string::npos) << again.err;
+  auto unknown = RunProcess({SpmisBinary(), "program", "show", "NOPE", "--database", db});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no program 'NOPE'"), std::string::npos);
 }
 
 // SIGKILL in the middle of a long job: nothing half-written stays, and the

@@ -290,6 +290,7 @@ Result<Explanation> Eligibility::Explain(const std::string& program_code,
   ReaderOptions options{
       RuleTargetOf(program.target), FieldsOf(compiled),         as_of,
       principal_.area_paths,        compiled.individual_custom, compiled.group_custom};
+  options.all_fields = true;  // the explanation shows the registrant whole
   RegistrantReader reader(db, options);
   auto batch = compiled.registry->NewBatch();
   if (!reader.ReadOne(*batch, parsed->number)) {

@@ -26,6 +26,7 @@ struct ReaderOptions {
   std::vector<std::string> within_paths;
   std::vector<registry::CustomField> individual_custom;
   std::vector<registry::CustomField> group_custom;
+  bool all_fields = false;  // read every field, not only `fields` (to show a registrant whole)
 };
 
 class RegistrantReader {
@@ -48,7 +49,9 @@ class RegistrantReader {
             std::vector<int64_t>& ids, std::vector<Timestamp>* registered);
   void ReadMembers(rules::RuleBatch& batch, int64_t first, int64_t last,
                    const std::unordered_map<int64_t, uint32_t>& rows);
-  bool Needs(const char* field) const { return options_.fields.count(field) > 0; }
+  bool Needs(const char* field) const {
+    return options_.all_fields || options_.fields.count(field) > 0;
+  }
 
   store::Connection& db_;
   ReaderOptions options_;
