@@ -14,49 +14,38 @@ RecordTable::RecordTable(std::shared_ptr<const RecordType> type, std::vector<Col
   for (size_t i = 0; i < kinds.size(); ++i) columns_[i].kind = kinds[i];
 }
 
-void RecordTable::Reserve(uint32_t rows) {
-  for (Column& c : columns_) {
-    c.set.reserve(rows);
-    switch (c.kind) {
-      case ColumnKind::kInt:
-      case ColumnKind::kBool:
-      case ColumnKind::kRows:
-        c.ints.reserve(rows);
-        break;
-      case ColumnKind::kDouble:
-        c.doubles.reserve(rows);
-        break;
-      case ColumnKind::kString:
-        c.strings.reserve(rows);
-        break;
-      case ColumnKind::kValue:
-        c.values.reserve(rows);
-        break;
-    }
-  }
-}
+void RecordTable::Reserve(uint32_t rows) { reserve_ = rows; }
 
-uint32_t RecordTable::AddRow() {
-  for (Column& c : columns_) {
-    c.set.push_back(0);
-    switch (c.kind) {
-      case ColumnKind::kInt:
-      case ColumnKind::kBool:
-      case ColumnKind::kRows:
-        c.ints.push_back(0);
-        break;
-      case ColumnKind::kDouble:
-        c.doubles.push_back(0);
-        break;
-      case ColumnKind::kString:
-        c.strings.emplace_back();
-        break;
-      case ColumnKind::kValue:
-        c.values.emplace_back();
-        break;
-    }
+uint32_t RecordTable::AddRow() { return rows_++; }
+
+// A column takes memory only once a row sets it: a table with many fields of
+// which a rule reads two costs two columns.
+RecordTable::Column& RecordTable::Materialise(uint32_t row, int slot) {
+  Column& c = columns_[static_cast<size_t>(slot)];
+  if (row < c.set.size()) return c;
+  if (c.set.empty() && reserve_ > 0) c.set.reserve(reserve_);
+  c.set.resize(rows_, 0);
+  switch (c.kind) {
+    case ColumnKind::kInt:
+    case ColumnKind::kBool:
+    case ColumnKind::kRows:
+      if (c.ints.empty() && reserve_ > 0) c.ints.reserve(reserve_);
+      c.ints.resize(rows_, 0);
+      break;
+    case ColumnKind::kDouble:
+      if (c.doubles.empty() && reserve_ > 0) c.doubles.reserve(reserve_);
+      c.doubles.resize(rows_, 0);
+      break;
+    case ColumnKind::kString:
+      if (c.strings.empty() && reserve_ > 0) c.strings.reserve(reserve_);
+      c.strings.resize(rows_);
+      break;
+    case ColumnKind::kValue:
+      if (c.values.empty() && reserve_ > 0) c.values.reserve(reserve_);
+      c.values.resize(rows_);
+      break;
   }
-  return rows_++;
+  return c;
 }
 
 void RecordTable::MarkSet(uint32_t row, int slot) {
@@ -64,41 +53,42 @@ void RecordTable::MarkSet(uint32_t row, int slot) {
 }
 
 void RecordTable::SetInt(uint32_t row, int slot, int64_t value) {
-  columns_[static_cast<size_t>(slot)].ints[row] = value;
+  Materialise(row, slot).ints[row] = value;
   MarkSet(row, slot);
 }
 
 void RecordTable::SetDouble(uint32_t row, int slot, double value) {
-  columns_[static_cast<size_t>(slot)].doubles[row] = value;
+  Materialise(row, slot).doubles[row] = value;
   MarkSet(row, slot);
 }
 
 void RecordTable::SetBool(uint32_t row, int slot, bool value) {
-  columns_[static_cast<size_t>(slot)].ints[row] = value ? 1 : 0;
+  Materialise(row, slot).ints[row] = value ? 1 : 0;
   MarkSet(row, slot);
 }
 
 void RecordTable::SetString(uint32_t row, int slot, std::string value) {
-  columns_[static_cast<size_t>(slot)].strings[row] = std::move(value);
+  Materialise(row, slot).strings[row] = std::move(value);
   MarkSet(row, slot);
 }
 
 void RecordTable::SetValue(uint32_t row, int slot, Value value) {
-  columns_[static_cast<size_t>(slot)].values[row] = std::move(value);
+  Materialise(row, slot).values[row] = std::move(value);
   MarkSet(row, slot);
 }
 
 void RecordTable::SetRows(uint32_t row, int slot, const RecordTable* rows, uint32_t begin,
                           uint32_t count) {
-  Column& c = columns_[static_cast<size_t>(slot)];
+  Column& c = Materialise(row, slot);
   c.children.set_table(rows);
   c.ints[row] = static_cast<int64_t>((uint64_t{begin} << 32) | count);
   MarkSet(row, slot);
 }
 
 bool RecordTable::HasField(uint32_t row, int slot) const {
-  return slot >= 0 && static_cast<size_t>(slot) < columns_.size() &&
-         columns_[static_cast<size_t>(slot)].set[row] != 0;
+  if (slot < 0 || static_cast<size_t>(slot) >= columns_.size()) return false;
+  const Column& c = columns_[static_cast<size_t>(slot)];
+  return row < c.set.size() && c.set[row] != 0;
 }
 
 }  // namespace spmis::cel

@@ -37,6 +37,7 @@ class RecordTable final : public RecordObject {
   uint32_t size() const { return rows_; }
   // Appends a row whose fields are all unset (null, has() false).
   uint32_t AddRow();
+  // A hint: the rows to make room for in each column that gets set.
   void Reserve(uint32_t rows);
 
   void SetInt(uint32_t row, int slot, int64_t value);
@@ -76,15 +77,17 @@ class RecordTable final : public RecordObject {
   };
 
   void MarkSet(uint32_t row, int slot);
+  Column& Materialise(uint32_t row, int slot);
 
   std::shared_ptr<const RecordType> type_;
   std::vector<Column> columns_;
   uint32_t rows_ = 0;
+  uint32_t reserve_ = 0;
 };
 
 SPMIS_CEL_INLINE void RecordTable::FieldInto(Value& out, uint32_t row, int slot) const {
   const Column& c = columns_[static_cast<size_t>(slot)];
-  if (!c.set[row]) {
+  if (row >= c.set.size() || !c.set[row]) {
     out.SetNull();
     return;
   }

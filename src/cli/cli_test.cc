@@ -123,18 +123,18 @@ TEST_P(CliBackendTest, DemoLoadFillsTheRegistryAndJobsListsIt) {
 // The program commands, as an operator scripts them.
 TEST_P(CliBackendTest, ProgramsAreCreatedRunPreviewedAndExplainedFromTheCommandLine) {
   std::string db = location();
-  ASSERT_EQ(RunProcess({SpmisBinary(), "demo", "load", "--households", "60", "--database", db})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      RunProcess({SpmisBinary(), "demo", "load", "--households", "60", "--database", db}).exit_code,
+      0);
   auto created = RunProcess({SpmisBinary(), "program", "create", "--code", "T-CHILD", "--name",
                              "Test child grant", "--target", "groups", "--rule",
                              "group.members.exists(m, m.age < 5)", "--max", "10", "--priority",
                              "group.size", "--database", db});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   EXPECT_EQ(created.out, "created T-CHILD (rule version 1)\n");
-  auto typo = RunProcess({SpmisBinary(), "program", "create", "--code", "T-TYPO", "--name", "x",
-                          "--target", "groups", "--rule", "group.membres.size() > 0",
-                          "--database", db});
+  auto typo =
+      RunProcess({SpmisBinary(), "program", "create", "--code", "T-TYPO", "--name", "x", "--target",
+                  "groups", "--rule", "group.membres.size() > 0", "--database", db});
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_NE(typo.err.find("1:6: 'Group' has no field 'membres' (did you mean 'members'?)"),
             std::string::npos)
@@ -146,8 +146,8 @@ TEST_P(CliBackendTest, ProgramsAreCreatedRunPreviewedAndExplainedFromTheCommandL
   auto previewed = boost::json::parse(preview.out);
   int64_t eligible = previewed.at("eligible").as_int64();
   ASSERT_GT(eligible, 10);
-  auto run = RunProcess({SpmisBinary(), "eligibility", "run", "T-CHILD", "--as-of", "2026-11-23",
-                         "--database", db});
+  auto run = RunProcess(
+      {SpmisBinary(), "eligibility", "run", "T-CHILD", "--as-of", "2026-11-23", "--database", db});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(boost::json::parse(run.out).at("eligible").as_int64(), eligible);
   auto show = RunProcess({SpmisBinary(), "program", "show", "T-CHILD", "--json", "--database", db});
@@ -158,13 +158,13 @@ TEST_P(CliBackendTest, ProgramsAreCreatedRunPreviewedAndExplainedFromTheCommandL
   EXPECT_EQ(shown.at("memberships").at("enrolled").as_int64(), 10);  // the maximum
   EXPECT_EQ(shown.at("memberships").at("draft").as_int64(), eligible - 10);
 
-  auto rule = RunProcess({SpmisBinary(), "eligibility", "preview", "--rule",
-                          "individual.age >= 60", "--target", "individuals", "--database", db});
+  auto rule = RunProcess({SpmisBinary(), "eligibility", "preview", "--rule", "individual.age >= 60",
+                          "--target", "individuals", "--database", db});
   ASSERT_EQ(rule.exit_code, 0) << rule.err;
   EXPECT_GT(boost::json::parse(rule.out).at("eligible").as_int64(), 0);
   std::string member(previewed.at("sample").at(0).as_string());
-  auto explain = RunProcess({SpmisBinary(), "eligibility", "explain", "T-CHILD", member,
-                             "--as-of", "2026-11-23", "--database", db});
+  auto explain = RunProcess({SpmisBinary(), "eligibility", "explain", "T-CHILD", member, "--as-of",
+                             "2026-11-23", "--database", db});
   ASSERT_EQ(explain.exit_code, 0) << explain.err;
   EXPECT_TRUE(explain.out.starts_with(member + ": eligible (true; rule version 1, as of "
                                                "2026-11-23)"))

@@ -112,7 +112,8 @@ bool ApplyOptions(const ProgramOptions& o, Program& p) {
   return true;
 }
 
-json::object ProgramJson(const Program& p, const std::map<programs::MembershipState, int64_t>& counts) {
+json::object ProgramJson(const Program& p,
+                         const std::map<programs::MembershipState, int64_t>& counts) {
   json::object memberships;
   size_t n = 0;
   const programs::MembershipState* states = programs::AllMembershipStates(&n);
@@ -127,23 +128,23 @@ json::object ProgramJson(const Program& p, const std::map<programs::MembershipSt
   auto optional_date = [](const std::optional<Date>& d) {
     return d ? json::value(d->ToString()) : json::value(nullptr);
   };
-  return json::object{{"code", p.code},
-                      {"name", p.name},
-                      {"kind", programs::ProgramKindName(p.kind)},
-                      {"target", programs::ProgramTargetName(p.target)},
-                      {"state", programs::ProgramStateName(p.state)},
-                      {"period_from", optional_date(p.period_from)},
-                      {"period_to", optional_date(p.period_to)},
-                      {"max_beneficiaries", optional_int(p.max_beneficiaries)},
-                      {"budget", optional_int(p.budget_minor)},
-                      {"currency", p.currency},
-                      {"institution", p.institution},
-                      {"dialect", p.dialect},
-                      {"rule_version", p.rules.version},
-                      {"rule", p.rules.eligibility},
-                      {"priority", p.rules.priority.empty() ? json::value(nullptr)
-                                                            : json::value(p.rules.priority)},
-                      {"memberships", std::move(memberships)}};
+  return json::object{
+      {"code", p.code},
+      {"name", p.name},
+      {"kind", programs::ProgramKindName(p.kind)},
+      {"target", programs::ProgramTargetName(p.target)},
+      {"state", programs::ProgramStateName(p.state)},
+      {"period_from", optional_date(p.period_from)},
+      {"period_to", optional_date(p.period_to)},
+      {"max_beneficiaries", optional_int(p.max_beneficiaries)},
+      {"budget", optional_int(p.budget_minor)},
+      {"currency", p.currency},
+      {"institution", p.institution},
+      {"dialect", p.dialect},
+      {"rule_version", p.rules.version},
+      {"rule", p.rules.eligibility},
+      {"priority", p.rules.priority.empty() ? json::value(nullptr) : json::value(p.rules.priority)},
+      {"memberships", std::move(memberships)}};
 }
 
 int ProgramCreate(const ProgramOptions& o) {
@@ -161,8 +162,7 @@ int ProgramCreate(const ProgramOptions& o) {
   auto connection = session->database->Acquire();
   auto created = programs::ProgramService(*connection, session->principal).Create(p);
   if (!created.ok()) return Report(created.error());
-  std::cout << "created " << created->code << " (rule version " << created->rules.version
-            << ")\n";
+  std::cout << "created " << created->code << " (rule version " << created->rules.version << ")\n";
   return kExitOk;
 }
 
@@ -179,8 +179,7 @@ int ProgramUpdate(const ProgramOptions& o) {
   if (!ApplyOptions(changes, p)) return kExitRefused;
   auto updated = service.Update(p, current->version);
   if (!updated.ok()) return Report(updated.error());
-  std::cout << "updated " << updated->code << " (rule version " << updated->rules.version
-            << ")\n";
+  std::cout << "updated " << updated->code << " (rule version " << updated->rules.version << ")\n";
   return kExitOk;
 }
 
@@ -192,8 +191,9 @@ int ProgramList(const ProgramOptions& o) {
   if (!list.ok()) return Report(list.error());
   std::printf("%-12s %-12s %-8s %-5s %s\n", "CODE", "TARGET", "STATE", "RULE", "NAME");
   for (const auto& p : *list) {
-    std::printf("%-12s %-12s %-8s v%-4d %s\n", p.code.c_str(), programs::ProgramTargetName(p.target),
-                programs::ProgramStateName(p.state), p.rules.version, p.name.c_str());
+    std::printf("%-12s %-12s %-8s v%-4d %s\n", p.code.c_str(),
+                programs::ProgramTargetName(p.target), programs::ProgramStateName(p.state),
+                p.rules.version, p.name.c_str());
   }
   if (list->empty()) std::printf("(no programs)\n");
   return kExitOk;
@@ -250,8 +250,7 @@ int EligibilityRun(const EligibilityOptions& o) {
       programs::EligibilityJobParameters({o.code, *as_of, o.areas}, session->principal),
       session->principal.actor(), [&](const jobs::Job& j) {
         if (show_progress && j.progress_total > 0) {
-          std::cerr << "\revaluating: " << j.progress_done << "/" << j.progress_total
-                    << std::flush;
+          std::cerr << "\revaluating: " << j.progress_done << "/" << j.progress_total << std::flush;
         }
       });
   if (show_progress) std::cerr << "\n";
@@ -400,8 +399,7 @@ void AddProgramCommands(CLI::App& app, int& exit_code) {
   list_cmd->callback([&exit_code, list] { exit_code = ProgramList(*list); });
 
   auto show = std::make_shared<ProgramOptions>();
-  auto* show_cmd =
-      program->add_subcommand("show", "A program, its rules and its members by state");
+  auto* show_cmd = program->add_subcommand("show", "A program, its rules and its members by state");
   Common(show_cmd, show->database, show->user);
   show_cmd->add_option("CODE", show->code, "the program")->required();
   show_cmd->add_flag("--json", show->json, "as JSON (code, rule_version, memberships, ...)");
@@ -438,8 +436,7 @@ void AddProgramCommands(CLI::App& app, int& exit_code) {
       "explain", "The value of every part of a program's rule for one registrant");
   Common(explain_cmd, explain->database, explain->user);
   explain_cmd->add_option("CODE", explain->code, "the program")->required();
-  explain_cmd->add_option("REGISTRANT_ID", explain->registrant, "IND-... or GRP-...")
-      ->required();
+  explain_cmd->add_option("REGISTRANT_ID", explain->registrant, "IND-... or GRP-...")->required();
   explain_cmd->add_option("--as-of", explain->as_of, "the evaluation date (default: today)");
   explain_cmd->add_flag("--json", explain->json, "as JSON");
   explain_cmd->callback([&exit_code, explain] { exit_code = EligibilityExplain(*explain); });

@@ -11,6 +11,7 @@
 #include "http/server.h"
 #include "importer/import_repository.h"
 #include "importer/importer.h"
+#include "programs/eligibility.h"
 #include "store/index_suspension.h"
 
 namespace spmis::cli {
@@ -21,6 +22,7 @@ int Serve(const ServeOptions& options) {
   jobs::JobRunner runner(*database);
   demo::RegisterDemoJobs(runner);
   importer::RegisterImportJobs(runner);
+  programs::RegisterEligibilityJobs(runner);
   try {
     int recovered = runner.RecoverInterrupted(std::chrono::seconds(60));
     if (recovered > 0) std::cerr << "recovered " << recovered << " interrupted job(s)\n";

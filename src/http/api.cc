@@ -18,6 +18,7 @@ Router BuildApiRouter() {
   AddRegistryWriteRoutes(router);
   AddJobRoutes(router);
   AddImportRoutes(router);
+  AddProgramRoutes(router);
   // Last, so that it describes every route, itself included.
   Route openapi{"GET", "/api/v1/openapi.json", "This document: the API in OpenAPI 3.1",
                 Access::Public(), nullptr};

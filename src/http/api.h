@@ -21,6 +21,7 @@ void AddAuthRoutes(Router& router);
 void AddUserRoutes(Router& router);
 void AddIndividualWriteRoutes(Router& router);
 void AddRegistryWriteRoutes(Router& router);
+void AddProgramRoutes(Router& router);
 
 // The OpenAPI 3.1 document of these routes, as JSON text.
 std::string OpenApiDocument(const std::vector<Route>& routes);

@@ -17,6 +17,7 @@
 #include "http/json_writer.h"
 #include "http/server.h"
 #include "importer/importer.h"
+#include "programs/eligibility.h"
 #include "testing/http_client.h"
 #include "testing/test_database.h"
 
@@ -35,6 +36,7 @@ class HttpApiTest : public spmis::testing::BackendTest {
     runner_ = std::make_unique<jobs::JobRunner>(db());
     demo::RegisterDemoJobs(*runner_);
     importer::RegisterImportJobs(*runner_);
+    programs::RegisterEligibilityJobs(*runner_);
     auto loaded =
         runner_->RunNow(demo::kDemoLoadJob, demo::DemoLoadParameters({60, 5}), Actor{"admin", ""});
     ASSERT_TRUE(loaded.ok());
@@ -508,6 +510,92 @@ TEST_P(HttpApiTest, FiltersAreParametersNotSql) {
   EXPECT_EQ(Get("/api/v1/individuals?name=%00").status, 400);
   EXPECT_EQ(Get("/api/v1/individuals?name=%C3%28").status, 400);
   EXPECT_EQ(Get("/api/v1/individuals?name=%FF").status, 400);
+}
+
+// From a rule to a beneficiary list over the API, each step by its role.
+TEST_P(HttpApiTest, ProgramsGoFromARuleToABeneficiaryList) {
+  auto [manager_cookie, manager_csrf] = LogInAs("manager.test", Role::kProgramManager);
+  auto [officer_cookie, officer_csrf] = LogInAs("officer.test", Role::kEnrollmentOfficer);
+  auto as = [&](const std::string& cookie, const std::string& csrf) {
+    return [this, cookie, csrf](const std::string& method, const std::string& target,
+                                const std::string& body,
+                                std::map<std::string, std::string> headers = {}) {
+      headers["Cookie"] = cookie;
+      headers["X-CSRF-Token"] = csrf;
+      return HttpRequest(server_->port(), method, target, body, headers);
+    };
+  };
+  auto manager = as(manager_cookie, manager_csrf);
+  auto officer = as(officer_cookie, officer_csrf);
+  HttpResult typo = manager("POST", "/api/v1/programs",
+                            R"j({"code": "T-CHILD", "name": "Child grant", "target": "groups",
+                                "rule": "group.members.exists(m, m.agee < 5)"})j");
+  ASSERT_EQ(typo.status, 422) << typo.body;
+  EXPECT_NE(typo.body.find("\"field\":\"rule\""), std::string::npos) << typo.body;
+  HttpResult created = manager("POST", "/api/v1/programs",
+                               R"j({"code": "T-CHILD", "name": "Child grant", "target": "groups",
+                                   "rule": "group.members.exists(m, m.age < 5)"})j");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(created.headers["etag"], "\"1\"");
+  // A Registrar may not configure programs.
+  ExpectProblem(Send("POST", "/api/v1/programs", R"j({"code": "X", "name": "X",
+                     "target": "groups", "rule": "true"})j"),
+                403);
+
+  HttpResult preview = officer("POST", "/api/v1/eligibility/preview",
+                               R"j({"program": "T-CHILD", "as_of": "2026-11-23", "sample": 2})j");
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  int64_t eligible = boost::json::parse(preview.body).at("eligible").as_int64();
+  ASSERT_GT(eligible, 0);
+  HttpResult started =
+      officer("POST", "/api/v1/programs/T-CHILD/eligibility-runs", R"j({"as_of": "2026-11-23"})j");
+  ASSERT_EQ(started.status, 202) << started.body;
+  std::string job_url(boost::json::parse(started.body).at("job_url").as_string());
+  boost::json::value job;
+  for (int i = 0; i < 200; ++i) {
+    job = GetJson(job_url);
+    if (job.at("state") != "queued" && job.at("state") != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(job.at("state").as_string(), "succeeded") << WriteJsonForTest(job);
+
+  auto program = GetJson("/api/v1/programs/T-CHILD");
+  EXPECT_EQ(program.at("rule_version").as_int64(), 1);
+  EXPECT_EQ(program.at("memberships").at("enrolled").as_int64(), eligible);
+  auto members = GetJson("/api/v1/programs/T-CHILD/memberships?state=enrolled&limit=2");
+  EXPECT_EQ(members.at("total").as_int64(), eligible);
+  std::string member(members.at("items").at(0).at("registrant_id").as_string());
+
+  HttpResult no_reason =
+      officer("POST", "/api/v1/programs/T-CHILD/memberships/" + member + "/pause", "{}");
+  ExpectProblem(no_reason, 422);
+  HttpResult paused = officer("POST", "/api/v1/programs/T-CHILD/memberships/" + member + "/pause",
+                              R"j({"reason": "documents to renew"})j");
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  EXPECT_EQ(boost::json::parse(paused.body).at("state").as_string(), "paused");
+  ExpectProblem(Send("POST", "/api/v1/programs/T-CHILD/memberships/" + member + "/resume",
+                     R"j({"reason": "x"})j"),
+                403);  // a Registrar does not act on enrollment
+  auto history = GetJson("/api/v1/programs/T-CHILD/memberships/" + member);
+  ASSERT_EQ(history.at("events").as_array().size(), 2u);
+  EXPECT_EQ(history.at("events").at(1).at("actor").as_string(), "officer.test");
+
+  auto explained = GetJson("/api/v1/programs/T-CHILD/explain/" + member + "?as_of=2026-11-23");
+  EXPECT_TRUE(explained.at("eligible").as_bool());
+  EXPECT_FALSE(explained.at("parts").as_array().empty());
+
+  // A new rule is a new version; the old one stays readable.
+  HttpResult stale =
+      manager("PATCH", "/api/v1/programs/T-CHILD",
+              R"j({"rule": "group.members.exists(m, m.age < 6)"})j", {{"If-Match", "\"7\""}});
+  ExpectProblem(stale, 412);
+  HttpResult edited =
+      manager("PATCH", "/api/v1/programs/T-CHILD",
+              R"j({"rule": "group.members.exists(m, m.age < 6)"})j", {{"If-Match", "\"1\""}});
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  EXPECT_EQ(boost::json::parse(edited.body).at("rule_version").as_int64(), 2);
+  EXPECT_EQ(GetJson("/api/v1/programs/T-CHILD/rules/1").at("rule").as_string(),
+            "group.members.exists(m, m.age < 5)");
 }
 
 TEST_P(HttpApiTest, AdministratorsManageUsersAndClientsOverTheApi) {

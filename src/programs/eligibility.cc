@@ -10,6 +10,7 @@
 #include "programs/membership_repository.h"
 #include "programs/program_service.h"
 #include "programs/registrant_reader.h"
+#include "programs/registry_scan.h"
 #include "registry/area_repository.h"
 #include "registry/area_scope.h"
 
@@ -17,10 +18,6 @@ namespace spmis::programs {
 namespace {
 
 namespace json = boost::json;
-
-// Registrants read and evaluated together: large enough that per-batch costs
-// vanish, small enough that a batch's tables stay a few megabytes.
-constexpr int kBatchSize = 20000;
 
 bool IsTrue(const cel::Value& v) { return v.is(cel::ValueKind::kBool) && v.bool_value(); }
 
@@ -104,8 +101,7 @@ Result<EligibilityRunSummary> Eligibility::Run(const EligibilityRunRequest& requ
   const bool whole_registry = paths.empty();
   ReaderOptions options{RuleTargetOf(program.target), FieldsOf(compiled),   request.as_of, paths,
                         compiled.individual_custom,   compiled.group_custom};
-  RegistrantReader reader(db, options);
-  if (progress) progress->SetTotal(reader.CountActive());
+  if (progress) progress->SetTotal(RegistrantReader(db, options).CountActive());
 
   EligibilityRunSummary summary;
   summary.program_code = program.code;
@@ -116,9 +112,6 @@ Result<EligibilityRunSummary> Eligibility::Run(const EligibilityRunRequest& requ
   const std::optional<int64_t> job_id =
       progress ? std::optional<int64_t>(progress->job().id) : std::nullopt;
   MembershipRepository memberships(db);
-  std::vector<cel::Value> results, priorities;
-  std::vector<int64_t> ids;
-  int64_t range_start = 1;
   const std::string meets = "meets the rule (version " + std::to_string(version) + ")";
   auto tally = [&](const std::vector<StateChange>& changes) {
     for (const auto& c : changes) {
@@ -126,18 +119,12 @@ Result<EligibilityRunSummary> Eligibility::Run(const EligibilityRunRequest& requ
       if (c.to == MembershipState::kNotEligible) ++summary.not_eligible;
     }
   };
-  while (true) {
-    auto batch = compiled.registry->NewBatch();
-    bool more = reader.Next(*batch, kBatchSize, ids);
-    int64_t range_end = more ? ids.back() : std::numeric_limits<int64_t>::max();
-    if (more) {
-      compiled.registry->EvaluateBatch(*compiled.eligibility, *batch, request.as_of, results);
-      if (compiled.priority && limited) {
-        compiled.registry->EvaluateBatch(*compiled.priority, *batch, request.as_of, priorities);
-      }
-    }
+  bool cancelled = false;
+  RegistryScan(database_, compiled, options, limited).Run([&](EvaluatedRange& range) {
+    const std::vector<int64_t>& ids = range.ids;
+    const std::vector<cel::Value>& results = range.results;
     store::Transaction transaction(db);
-    auto current = memberships.InRange(program.id, range_start, range_end);
+    auto current = memberships.InRange(program.id, range.first_id, range.last_id);
     std::vector<StateChange> changes;
     std::vector<std::pair<int64_t, double>> priority_updates;
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -147,7 +134,7 @@ Result<EligibilityRunSummary> Eligibility::Run(const EligibilityRunRequest& requ
       if (qualifies) ++summary.eligible;
       if (results[i].IsError()) ++summary.failed;
       std::optional<double> priority;
-      if (qualifies && compiled.priority && limited) priority = NumberOf(priorities[i]);
+      if (qualifies && !range.priorities.empty()) priority = NumberOf(range.priorities[i]);
       std::optional<ProgramMembership> membership;
       if (auto found = current.find(id); found != current.end()) {
         membership = std::move(found->second);
@@ -190,13 +177,15 @@ Result<EligibilityRunSummary> Eligibility::Run(const EligibilityRunRequest& requ
     if (progress) {
       progress->Advance(static_cast<int64_t>(ids.size()));
       if (progress->CancelRequested()) {
-        return Error::Precondition(
-            "the run was cancelled; the batches done are kept, and "
-            "running it again completes it");
+        cancelled = true;
+        return false;
       }
     }
-    if (!more) break;
-    range_start = range_end + 1;
+    return true;
+  });
+  if (cancelled) {
+    return Error::Precondition(
+        "the run was cancelled; the ranges done are kept, and running it again completes it");
   }
 
   store::Transaction transaction(db);
@@ -243,30 +232,26 @@ Result<PreviewResult> Eligibility::Preview(const PreviewRequest& request) {
   SPMIS_ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(db, target, dialect, rule, ""));
   ReaderOptions options{RuleTargetOf(target),  FieldsOf(compiled),         request.as_of,
                         principal_.area_paths, compiled.individual_custom, compiled.group_custom};
-  RegistrantReader reader(db, options);
   PreviewResult preview;
-  std::vector<cel::Value> results;
-  std::vector<int64_t> ids;
-  while (true) {
-    auto batch = compiled.registry->NewBatch();
-    if (!reader.Next(*batch, kBatchSize, ids)) break;
-    compiled.registry->EvaluateBatch(*compiled.eligibility, *batch, request.as_of, results);
-    for (size_t i = 0; i < ids.size(); ++i) {
+  RegistryScan(database_, compiled, options, false).Run([&](EvaluatedRange& range) {
+    for (size_t i = 0; i < range.ids.size(); ++i) {
+      const cel::Value& result = range.results[i];
       ++preview.evaluated;
-      if (IsTrue(results[i])) {
+      if (IsTrue(result)) {
         ++preview.eligible;
         if (static_cast<int>(preview.sample.size()) < request.sample_size) {
-          preview.sample.push_back(RegistrantId{KindOf(target), ids[i]}.ToString());
+          preview.sample.push_back(RegistrantId{KindOf(target), range.ids[i]}.ToString());
         }
-      } else if (results[i].IsError()) {
+      } else if (result.IsError()) {
         ++preview.failed;
         if (preview.first_error.empty()) {
           preview.first_error =
-              RegistrantId{KindOf(target), ids[i]}.ToString() + ": " + results[i].error_message();
+              RegistrantId{KindOf(target), range.ids[i]}.ToString() + ": " + result.error_message();
         }
       }
     }
-  }
+    return true;
+  });
   return preview;
 }
 

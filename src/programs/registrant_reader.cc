@@ -1,6 +1,7 @@
 #include "programs/registrant_reader.h"
 
 #include <functional>
+#include <limits>
 
 #include "cel/record_table.h"
 #include "core/registrant_id.h"
@@ -132,17 +133,32 @@ int64_t RegistrantReader::CountActive() {
   return count;
 }
 
+int64_t RegistrantReader::MaxId() {
+  auto query = db_.Prepare(options_.target == rules::RuleTarget::kGroups
+                               ? "SELECT COALESCE(MAX(id), 0) FROM registry_groups"
+                               : "SELECT COALESCE(MAX(id), 0) FROM individuals");
+  query->Step();
+  int64_t id = query->Int(0);
+  query->Reset();
+  return id;
+}
+
 bool RegistrantReader::Next(rules::RuleBatch& batch, int limit, std::vector<int64_t>& ids,
                             std::vector<Timestamp>* registered) {
-  return Read(batch, last_id_, 0, limit, ids, registered);
+  return Read(batch, last_id_, std::numeric_limits<int64_t>::max(), limit, ids, registered);
+}
+
+bool RegistrantReader::ReadRange(rules::RuleBatch& batch, int64_t first, int64_t last,
+                                 std::vector<int64_t>& ids) {
+  return Read(batch, first - 1, last, std::numeric_limits<int>::max(), ids, nullptr);
 }
 
 bool RegistrantReader::ReadOne(rules::RuleBatch& batch, int64_t id) {
   std::vector<int64_t> ids;
-  return Read(batch, 0, id, 1, ids, nullptr);
+  return Read(batch, id - 1, id, 1, ids, nullptr);
 }
 
-bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t only, int limit,
+bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_to, int limit,
                             std::vector<int64_t>& ids, std::vector<Timestamp>* registered) {
   ids.clear();
   if (registered) registered->clear();
@@ -184,11 +200,8 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t only
   store::QueryBuilder q(select + (groups ? " FROM registry_groups g WHERE g.status = 'active'"
                                          : " FROM individuals i WHERE i.status = 'active'"));
   const char* alias = groups ? "g" : "i";
-  if (only != 0) {
-    q.Sql(std::string(" AND ") + alias + ".id = ").Value(only);
-  } else {
-    q.Sql(std::string(" AND ") + alias + ".id > ").Value(after);
-  }
+  q.Sql(std::string(" AND ") + alias + ".id > ").Value(after);
+  q.Sql(std::string(" AND ") + alias + ".id <= ").Value(up_to);
   AppendWithin(q, options_.within_paths, groups ? "g.area_id" : "i.area_id");
   q.Sql(std::string(" ORDER BY ") + alias + ".id LIMIT ").Value(static_cast<int64_t>(limit));
 

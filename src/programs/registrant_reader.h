@@ -38,14 +38,17 @@ class RegistrantReader {
   // `registered`. False when none are left.
   bool Next(rules::RuleBatch& batch, int limit, std::vector<int64_t>& ids,
             std::vector<Timestamp>* registered = nullptr);
-  // How many registrants a full read gives (for progress).
+  // How many registrants a full read gives (for progress), and the largest id.
   int64_t CountActive();
+  int64_t MaxId();
+  // Reads the registrants with ids first..last (one id range of a parallel scan).
+  bool ReadRange(rules::RuleBatch& batch, int64_t first, int64_t last, std::vector<int64_t>& ids);
   // Reads the one registrant `id` (if active and within the areas).
   bool ReadOne(rules::RuleBatch& batch, int64_t id);
 
  private:
   struct Column;  // a selected column and the fields it fills
-  bool Read(rules::RuleBatch& batch, int64_t after, int64_t only, int limit,
+  bool Read(rules::RuleBatch& batch, int64_t after, int64_t up_to, int limit,
             std::vector<int64_t>& ids, std::vector<Timestamp>* registered);
   void ReadMembers(rules::RuleBatch& batch, int64_t first, int64_t last,
                    const std::unordered_map<int64_t, uint32_t>& rows);
