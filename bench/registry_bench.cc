@@ -36,8 +36,8 @@ struct Fixture {
     (void)store::ApplyMigrations(*database->Acquire());
     jobs::JobRunner runner(*database);
     demo::RegisterDemoJobs(runner);
-    (void)runner.RunNow(demo::kDemoLoadJob, demo::DemoLoadParameters({kHouseholds, 1}),
-                        Actor::System());
+    (void)runner.RunNow(demo::kDemoLoadJob,
+                        demo::DemoLoadParameters({kHouseholds, 1, std::nullopt}), Actor::System());
     auto connection = database->Acquire();
     auto count = connection->Prepare("SELECT COUNT(*) FROM individuals");
     count->Step();

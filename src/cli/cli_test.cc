@@ -7,6 +7,7 @@
 #include <fstream>
 #include <thread>
 
+#include "demo/demo_programs.h"
 #include "demo/population.h"
 #include "jobs/job_repository.h"
 #include "store/migrations.h"
@@ -112,7 +113,8 @@ TEST_P(CliBackendTest, DemoLoadFillsTheRegistryAndJobsListsIt) {
       RunProcess({SpmisBinary(), "demo", "load", "--households", "40", "--database", location()});
   ASSERT_EQ(load.exit_code, 0) << load.err;
   EXPECT_NE(load.out.find("\"households\":40"), std::string::npos) << load.out;
-  EXPECT_EQ(Count("registry_groups"), 40);
+  EXPECT_EQ(Count("registry_groups"), 40 + 12);  // and the twelve personas
+  EXPECT_EQ(Count("programs"), 6);
   auto jobs = RunProcess({SpmisBinary(), "jobs", "--database", location()});
   EXPECT_EQ(jobs.exit_code, 0);
   EXPECT_NE(jobs.out.find("demo.load"), std::string::npos) << jobs.out;
@@ -231,7 +233,10 @@ TEST_P(CliBackendTest, AJobKilledMidwayLeavesNothingAndIsResumedAtNextStart) {
   int64_t people = 0;
   for (int64_t i = 0; i < households; ++i)
     people += static_cast<int64_t>(generator.NextHousehold().members.size());
-  EXPECT_EQ(Count("registry_groups"), households);
+  // The personas come on top of the generated households.
+  auto personas = demo::DemoPersonas(Date::Today());
+  for (const auto& persona : personas) people += static_cast<int64_t>(persona.members.size());
+  EXPECT_EQ(Count("registry_groups"), households + static_cast<int64_t>(personas.size()));
   EXPECT_EQ(Count("individuals"), people);
   std::filesystem::remove(log);
 }

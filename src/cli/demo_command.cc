@@ -18,13 +18,14 @@ int DemoLoad(const DemoLoadCommand& options) {
   demo::RegisterDemoJobs(runner);
   runner.RecoverInterrupted(std::chrono::seconds(60));
   bool show_progress = isatty(STDERR_FILENO) != 0;
-  auto job = runner.RunNow(demo::kDemoLoadJob,
-                           demo::DemoLoadParameters({options.households, options.seed}),
-                           Actor{"cli", ""}, [&](const jobs::Job& j) {
-                             if (!show_progress || j.progress_total == 0) return;
-                             std::cerr << "\rloading demo households: " << j.progress_done << "/"
-                                       << j.progress_total << std::flush;
-                           });
+  auto job =
+      runner.RunNow(demo::kDemoLoadJob,
+                    demo::DemoLoadParameters({options.households, options.seed, std::nullopt}),
+                    Actor{"cli", ""}, [&](const jobs::Job& j) {
+                      if (!show_progress || j.progress_total == 0) return;
+                      std::cerr << "\rloading demo households: " << j.progress_done << "/"
+                                << j.progress_total << std::flush;
+                    });
   if (show_progress) std::cerr << "\n";
   if (!job.ok()) {
     std::cerr << "error: " << job.error().ToString() << "\n";

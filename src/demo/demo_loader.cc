@@ -2,7 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "demo/demo_programs.h"
 #include "demo/population.h"
+#include "programs/logic_pack_repository.h"
+#include "programs/program_service.h"
 #include "registry/area_service.h"
 #include "registry/configuration_service.h"
 #include "registry/group_repository.h"
@@ -131,18 +134,66 @@ Result<std::string> RunDemoLoad(jobs::JobContext& context) {
     }
     context.SetDone(n + 1);
   }
+  // The personas, in the first area of the lowest level.
+  Date personas_as_of = options.personas_as_of.value_or(Date::Today());
+  int64_t persona_area = area_ids.at(generator.areas().back().code);
+  for (const Persona& persona : DemoPersonas(personas_as_of)) {
+    Timestamp now = Timestamp::Now();
+    registry::Group group;
+    group.external_id = persona.external_id;
+    group.name = "Persona " + persona.external_id.substr(8) + ": " + persona.story;
+    group.area_id = persona_area;
+    group.custom = {{"income", persona.income},
+                    {"farming", persona.farming},
+                    {"land_hectares", persona.land_hectares}};
+    group.created_at = group.updated_at = now;
+    groups.Insert(group);
+    history.Append(Created(RegistrantKind::kGroup, group.id, actor, now));
+    for (size_t i = 0; i < persona.members.size(); ++i) {
+      const PersonaMember& member = persona.members[i];
+      registry::Individual person;
+      person.external_id = persona.external_id + "-" + std::to_string(i + 1);
+      person.given_name = member.given_name;
+      person.family_name = persona.family_name;
+      person.sex = *registry::ParseSex(member.sex);
+      person.birth_date = member.birth_date;
+      person.area_id = persona_area;
+      person.disability = member.disability;
+      person.created_at = person.updated_at = now;
+      people.Insert(person);
+      history.Append(Created(RegistrantKind::kIndividual, person.id, actor, now));
+      registry::Membership membership;
+      membership.group_id = group.id;
+      membership.individual_id = person.id;
+      membership.role = member.role;
+      membership.start_date = personas_as_of.AddMonths(-12);
+      groups.InsertMembership(membership);
+      ++individuals;
+    }
+  }
+
+  // The Logic Pack and the six demo programs (rules checked as any program's).
+  programs::LogicPackRepository(*connection).Replace(DemoLogicPack());
+  programs::ProgramService program_service(*connection, Principal::SystemAs(actor));
+  for (const programs::Program& program : DemoPrograms()) {
+    SPMIS_RETURN_IF_ERROR(program_service.Create(program));
+  }
   transaction.Commit();
   boost::json::object result{{"areas", generator.areas().size()},
                              {"households", options.households},
-                             {"individuals", individuals}};
+                             {"individuals", individuals},
+                             {"personas", DemoPersonas(personas_as_of).size()},
+                             {"personas_as_of", personas_as_of.ToString()},
+                             {"programs", DemoPrograms().size()}};
   return boost::json::serialize(result);
 }
 
 }  // namespace
 
 std::string DemoLoadParameters(const DemoLoadOptions& options) {
-  return boost::json::serialize(
-      boost::json::object{{"households", options.households}, {"seed", options.seed}});
+  boost::json::object parameters{{"households", options.households}, {"seed", options.seed}};
+  if (options.personas_as_of) parameters["personas_as_of"] = options.personas_as_of->ToString();
+  return boost::json::serialize(parameters);
 }
 
 Result<DemoLoadOptions> ParseDemoLoadParameters(std::string_view json) {
@@ -166,6 +217,10 @@ Result<DemoLoadOptions> ParseDemoLoadParameters(std::string_view json) {
     } else {
       return Error::Invalid("seed must be a non-negative whole number");
     }
+  }
+  if (auto* date = object.if_contains("personas_as_of")) {
+    options.personas_as_of = date->is_string() ? Date::Parse(date->as_string()) : std::nullopt;
+    if (!options.personas_as_of) return Error::Invalid("personas_as_of must be a date");
   }
   return options;
 }

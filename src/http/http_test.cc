@@ -37,8 +37,8 @@ class HttpApiTest : public spmis::testing::BackendTest {
     demo::RegisterDemoJobs(*runner_);
     importer::RegisterImportJobs(*runner_);
     programs::RegisterEligibilityJobs(*runner_);
-    auto loaded =
-        runner_->RunNow(demo::kDemoLoadJob, demo::DemoLoadParameters({60, 5}), Actor{"admin", ""});
+    auto loaded = runner_->RunNow(
+        demo::kDemoLoadJob, demo::DemoLoadParameters({60, 5, std::nullopt}), Actor{"admin", ""});
     ASSERT_TRUE(loaded.ok());
     ASSERT_EQ(loaded->state, jobs::JobState::kSucceeded);
     demo_job_id_ = loaded->id;
@@ -201,7 +201,7 @@ TEST_P(HttpApiTest, GetsAGroupWithItsMembers) {
   EXPECT_EQ(members.at(0).at("individual"), group.at("head"));
   EXPECT_TRUE(group.at("custom").as_object().contains("income"));
   ExpectProblem(Get("/api/v1/groups/GRP-99999999-0"), 404);
-  EXPECT_EQ(GetJson("/api/v1/groups?limit=5").at("total").as_int64(), 60);
+  EXPECT_EQ(GetJson("/api/v1/groups?limit=5").at("total").as_int64(), 60 + 12);  // and personas
 }
 
 TEST_P(HttpApiTest, ListsAreasAndFollowsJobs) {
