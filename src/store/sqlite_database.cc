@@ -228,11 +228,7 @@ class SqliteConnection final : public Connection {
     try {
       Execute(
           "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
-          // Reads map the file instead of copying each page out of the
-          // kernel's cache: a scan of the registry spends a tenth of its
-          // time in those copies otherwise. Address space, not memory.
-          "PRAGMA mmap_size=17179869184;");
+          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
     } catch (...) {
       sqlite3_close(db_);
       db_ = nullptr;
