@@ -249,7 +249,7 @@ class PostgresConnection final : public Connection {
     Execute(
         "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET client_encoding = 'UTF8';"
         "SET client_min_messages = warning; SET extra_float_digits = 3;"
-        "SET random_page_cost = 1.1; SET jit = off; SET plan_cache_mode = force_custom_plan");
+        "SET random_page_cost = 1.1; SET jit = off");
   }
   ~PostgresConnection() override {
     ClearCache();
