@@ -48,6 +48,48 @@ RecordTable::Column& RecordTable::Materialise(uint32_t row, int slot) {
   return c;
 }
 
+void RecordTable::CopyRow(const RecordTable& from, uint32_t from_row, uint32_t to_row) {
+  // Each value is read before the destination column may grow, so `from`
+  // may be this very table.
+  for (size_t i = 0; i < from.columns_.size() && i < columns_.size(); ++i) {
+    const Column& source = from.columns_[i];
+    if (from_row >= source.set.size() || !source.set[from_row]) continue;
+    int slot = static_cast<int>(i);
+    switch (source.kind) {
+      case ColumnKind::kInt:
+      case ColumnKind::kBool: {
+        int64_t v = source.ints[from_row];
+        Materialise(to_row, slot).ints[to_row] = v;
+        break;
+      }
+      case ColumnKind::kDouble: {
+        double v = source.doubles[from_row];
+        Materialise(to_row, slot).doubles[to_row] = v;
+        break;
+      }
+      case ColumnKind::kString: {
+        std::string v = source.strings[from_row];
+        Materialise(to_row, slot).strings[to_row] = std::move(v);
+        break;
+      }
+      case ColumnKind::kValue: {
+        Value v = source.values[from_row];
+        Materialise(to_row, slot).values[to_row] = std::move(v);
+        break;
+      }
+      case ColumnKind::kRows: {
+        int64_t v = source.ints[from_row];
+        const RecordTable* table = source.children.table();
+        Column& c = Materialise(to_row, slot);
+        c.ints[to_row] = v;
+        c.children.set_table(table);
+        break;
+      }
+    }
+    MarkSet(to_row, slot);
+  }
+}
+
 void RecordTable::MarkSet(uint32_t row, int slot) {
   columns_[static_cast<size_t>(slot)].set[row] = 1;
 }

@@ -49,6 +49,10 @@ class RecordTable final : public RecordObject {
   // same table for every row of a column).
   void SetRows(uint32_t row, int slot, const RecordTable* rows, uint32_t begin, uint32_t count);
 
+  // Copies the fields set in `from`'s row `from_row` (a table of the same
+  // type) into row `to_row`.
+  void CopyRow(const RecordTable& from, uint32_t from_row, uint32_t to_row);
+
   // The value of `row` as a record, borrowing this table.
   Value Row(uint32_t row) const { return Value::Record(this, row); }
 
@@ -61,6 +65,7 @@ class RecordTable final : public RecordObject {
       rows_of_ = table;
     }
     Value Get(uint32_t index) const override { return table_->Row(index); }
+    const RecordTable* table() const { return table_; }
 
    private:
     const RecordTable* table_ = nullptr;

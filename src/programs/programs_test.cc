@@ -321,6 +321,53 @@ TEST_P(ProgramsTest, TheLogicPackIsReadByEveryRule) {
   EXPECT_EQ(summary.eligible, 1);
 }
 
+// Members are read wherever their ids fall: a child registered after other
+// households, and a person in two groups with a different role in each.
+TEST_P(ProgramsTest, AGroupsMembersAreFoundWhereverTheirIdsAre) {
+  int64_t first = Household("KE-NBO", {"1980-01-01"});
+  int64_t second = Household("KE-NBO", {"1950-01-01"});
+  registry::Individual child;
+  child.given_name = "Late";
+  child.family_name = "Arrival";
+  child.birth_date = Date::Parse("2025-01-01");
+  child.area_code = "KE-NBO";
+  auto created = registry::IndividualService(conn(), system_).Create(child);
+  ASSERT_TRUE(created.ok());
+  registry::GroupService groups(conn(), system_);
+  ASSERT_TRUE(
+      groups
+          .AddMember({0, first, created->id, "child", Date::Parse("2024-01-01"), std::nullopt, ""})
+          .ok());
+  // The second household's head also lives in the first one.
+  auto second_members = groups.Members(second);
+  ASSERT_TRUE(second_members.ok());
+  ASSERT_TRUE(groups
+                  .AddMember({0, first, second_members->at(0).individual_id, "other_relative",
+                              Date::Parse("2024-01-01"), std::nullopt, ""})
+                  .ok());
+  Program p;
+  p.code = "MIXED";
+  p.name = "Households with a child and a grandparent";
+  p.rules.eligibility =
+      "group.members.exists(m, m.age < 5 && m.role == 'child') && "
+      "group.members.exists(m, m.age >= 70 && m.role == 'other_relative') && group.size == 3";
+  ASSERT_TRUE(ProgramService(conn(), system_).Create(p).ok());
+  auto summary = Run("MIXED", kToday, system_);
+  EXPECT_EQ(summary.evaluated, 2);
+  EXPECT_EQ(summary.eligible, 1);
+  EXPECT_EQ(StateOf("MIXED", first), "enrolled");
+  EXPECT_EQ(StateOf("MIXED", second), "none");
+  // In the second household the same person is its head, not a relative.
+  Program heads;
+  heads.code = "HEADS";
+  heads.name = "Elderly heads";
+  heads.rules.eligibility = "group.members.exists(m, m.age >= 70 && m.is_head)";
+  ASSERT_TRUE(ProgramService(conn(), system_).Create(heads).ok());
+  Run("HEADS", kToday, system_);
+  EXPECT_EQ(StateOf("HEADS", second), "enrolled");
+  EXPECT_EQ(StateOf("HEADS", first), "none");
+}
+
 INSTANTIATE_BACKEND_TESTS(ProgramsTest);
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "programs/registrant_reader.h"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 
@@ -252,55 +253,110 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
 
 void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64_t last,
                                    const std::unordered_map<int64_t, uint32_t>& rows) {
-  cel::RecordTable& members = batch.members();
-  auto slot_of = [&](std::string_view field) { return batch.MemberSlot(field); };
-  auto needs = [&](const char* field) { return Needs(field); };
-  std::string select = "SELECT gm.group_id, i.id";
-  int next_column = 2;
-  int role_column = -1;
-  if (Needs("role") || Needs("is_head")) {
-    select += ", gm.role";
-    role_column = next_column++;
-  }
-  PersonFill person;
-  person.Plan(slot_of, needs, options_.individual_custom, "i", select, &next_column);
-  store::QueryBuilder q(select +
-                        " FROM group_memberships gm JOIN individuals i ON i.id = gm.individual_id "
-                        "WHERE gm.group_id BETWEEN ");
-  q.Value(first).Sql(" AND ").Value(last);
-  q.Sql(" AND (gm.start_date IS NULL OR gm.start_date <= ").Value(options_.as_of);
-  q.Sql(") AND (gm.end_date IS NULL OR gm.end_date > ").Value(options_.as_of);
-  q.Sql(") AND i.status = 'active' ORDER BY gm.group_id, gm.id");
-  auto query = db_.Prepare(q.sql());
-  q.BindTo(*query);
-  int role_slot = slot_of("role"), head_slot = slot_of("is_head");
-  int64_t current_group = 0;
-  uint32_t begin = members.size(), count = 0;
-  auto close = [&] {
-    if (current_group == 0) return;
-    auto found = rows.find(current_group);
-    if (found != rows.end()) batch.SetMembers(found->second, begin, count);
+  // Two reads instead of a join: the groups' current memberships, then the
+  // people they name, in id order. A join looks each member up by id and
+  // costs up to three times the two range reads. A group whose members are
+  // consecutive people (a registry loaded household by household) lists them
+  // where they are; the others get copies of their members at the end.
+  struct MemberRef {
+    int64_t group_id;
+    int64_t individual_id;
+    std::string role;
   };
-  while (query->Step()) {
-    int64_t group_id = query->Int(0);
-    if (!rows.count(group_id)) continue;  // an inactive group, or one outside the areas
-    if (group_id != current_group) {
-      close();
-      current_group = group_id;
-      begin = members.size();
-      count = 0;
-    }
-    uint32_t row = members.AddRow();
-    ++count;
-    person.Fill(members, row, query->Int(1), RegistrantKind::kIndividual, *query, options_.as_of,
-                area_codes_);
-    if (role_column >= 0) {
-      std::string role(query->Text(role_column));
-      if (head_slot >= 0) members.SetBool(row, head_slot, role == registry::kHeadRole);
-      if (role_slot >= 0) members.SetString(row, role_slot, std::move(role));
+  std::vector<MemberRef> refs;
+  int64_t lowest = std::numeric_limits<int64_t>::max(), highest = 0;
+  {
+    store::QueryBuilder q(
+        "SELECT gm.group_id, gm.individual_id, gm.role FROM group_memberships gm "
+        "WHERE gm.group_id BETWEEN ");
+    q.Value(first).Sql(" AND ").Value(last);
+    q.Sql(" AND (gm.start_date IS NULL OR gm.start_date <= ").Value(options_.as_of);
+    q.Sql(") AND (gm.end_date IS NULL OR gm.end_date > ").Value(options_.as_of);
+    q.Sql(") ORDER BY gm.group_id, gm.id");
+    auto query = db_.Prepare(q.sql());
+    q.BindTo(*query);
+    while (query->Step()) {
+      int64_t group_id = query->Int(0);
+      if (!rows.count(group_id)) continue;  // an inactive group, or one outside the areas
+      int64_t person = query->Int(1);
+      refs.push_back({group_id, person, std::string(query->Text(2))});
+      lowest = std::min(lowest, person);
+      highest = std::max(highest, person);
     }
   }
-  close();
+
+  // The people, into members() in id order, found by id through `row_of`.
+  cel::RecordTable& people = batch.members();
+  std::unordered_map<int64_t, uint32_t> row_of;
+  row_of.reserve(refs.size());
+  if (!refs.empty()) {
+    auto slot_of = [&](std::string_view field) { return batch.MemberSlot(field); };
+    auto needs = [&](const char* field) { return Needs(field); };
+    std::string select = "SELECT i.id";
+    int next_column = 1;
+    PersonFill person;
+    person.Plan(slot_of, needs, options_.individual_custom, "i", select, &next_column);
+    store::QueryBuilder q(select + " FROM individuals i WHERE i.status = 'active' AND ");
+    const int64_t count = static_cast<int64_t>(refs.size());
+    if (highest - lowest < 4 * count) {
+      // Registries loaded household by household keep a household's people
+      // together: read that stretch of ids (a few strangers are skipped).
+      q.Sql("i.id BETWEEN ").Value(lowest).Sql(" AND ").Value(highest);
+    } else {
+      q.Sql(
+           "i.id IN (SELECT gm.individual_id FROM group_memberships gm WHERE gm.group_id "
+           "BETWEEN ")
+          .Value(first)
+          .Sql(" AND ")
+          .Value(last)
+          .Sql(")");
+    }
+    auto query = db_.Prepare(q.sql());
+    q.BindTo(*query);
+    while (query->Step()) {
+      int64_t id = query->Int(0);
+      uint32_t row = people.AddRow();
+      row_of.emplace(id, row);
+      person.Fill(people, row, id, RegistrantKind::kIndividual, *query, options_.as_of,
+                  area_codes_);
+    }
+  }
+
+  int role_slot = Needs("role") ? batch.MemberSlot("role") : -1;
+  int head_slot = Needs("is_head") ? batch.MemberSlot("is_head") : -1;
+  std::vector<uint8_t> claimed(people.size(), 0);
+  std::vector<uint32_t> group_rows;
+  for (size_t at = 0; at < refs.size();) {
+    int64_t group_id = refs[at].group_id;
+    size_t end = at;
+    while (end < refs.size() && refs[end].group_id == group_id) ++end;
+    group_rows.clear();
+    std::vector<MemberRef*> present;
+    for (size_t k = at; k < end; ++k) {
+      auto found = row_of.find(refs[k].individual_id);
+      if (found == row_of.end()) continue;  // not an active individual
+      group_rows.push_back(found->second);
+      present.push_back(&refs[k]);
+    }
+    bool in_place = true;
+    for (size_t k = 0; k < group_rows.size(); ++k) {
+      if (group_rows[k] != group_rows[0] + k || claimed[group_rows[k]]) in_place = false;
+    }
+    uint32_t begin = group_rows.empty() ? people.size() : group_rows[0];
+    if (!in_place) {
+      begin = people.size();
+      for (uint32_t source : group_rows) people.CopyRow(people, source, people.AddRow());
+    }
+    for (size_t k = 0; k < present.size(); ++k) {
+      uint32_t row = begin + static_cast<uint32_t>(k);
+      if (row < claimed.size()) claimed[row] = 1;
+      if (head_slot >= 0) people.SetBool(row, head_slot, present[k]->role == registry::kHeadRole);
+      if (role_slot >= 0) people.SetString(row, role_slot, present[k]->role);
+    }
+    batch.SetMembers(rows.at(group_id), begin, static_cast<uint32_t>(group_rows.size()));
+    at = end;
+  }
+  cel::RecordTable& members = people;
   // Groups with no current member have an empty list, not null; size follows.
   cel::RecordTable& groups = batch.registrants();
   int size_slot = batch.RegistrantSlot("size");

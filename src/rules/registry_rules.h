@@ -64,7 +64,9 @@ class RuleBatch {
  public:
   virtual ~RuleBatch() = default;
   virtual cel::RecordTable& registrants() = 0;  // Individual or Group records
-  virtual cel::RecordTable& members() = 0;      // Member records (groups only)
+  // Member records (groups only). A group's members are a row range of it,
+  // so a reader fills it in an order that keeps each group's together.
+  virtual cel::RecordTable& members() = 0;
   // The slot of a field of registrants() / members(), or -1 when there is none.
   virtual int RegistrantSlot(std::string_view field) const = 0;
   virtual int MemberSlot(std::string_view field) const = 0;
