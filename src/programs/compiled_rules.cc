@@ -12,7 +12,7 @@ rules::RuleTarget RuleTargetOf(ProgramTarget target) {
 
 Result<CompiledRules> CompileRules(store::Connection& connection, ProgramTarget target,
                                    const std::string& dialect, const std::string& eligibility,
-                                   const std::string& priority) {
+                                   const std::string& priority, const std::string& amount) {
   CompiledRules compiled;
   registry::ConfigurationRepository configuration(connection);
   compiled.individual_custom = configuration.CustomFields(RegistrantKind::kIndividual);
@@ -57,6 +57,21 @@ Result<CompiledRules> CompileRules(store::Connection& connection, ProgramTarget 
       return Error::Invalid(message, {{"priority", message}});
     }
     compiled.priority = std::make_unique<cel::Program>(std::move(order).value());
+  }
+  if (!amount.empty()) {
+    auto rule = compiled.registry->Compile(amount);
+    if (!rule.ok()) {
+      return Error::Invalid("the entitlement rule does not compile: " + rule.error().message,
+                            {{"amount_rule", rule.error().message}});
+    }
+    cel::TypeKind k = rule->result_type().kind;
+    if (k != cel::TypeKind::kInt && k != cel::TypeKind::kDouble && k != cel::TypeKind::kUint &&
+        k != cel::TypeKind::kDyn) {
+      std::string message = "the entitlement rule must give an amount in minor units, not " +
+                            rule->result_type().ToString();
+      return Error::Invalid(message, {{"amount_rule", message}});
+    }
+    compiled.amount = std::make_unique<cel::Program>(std::move(rule).value());
   }
   return compiled;
 }

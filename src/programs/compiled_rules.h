@@ -19,15 +19,17 @@ struct CompiledRules {
   std::unique_ptr<rules::RegistryRules> registry;
   std::unique_ptr<cel::Program> eligibility;
   std::unique_ptr<cel::Program> priority;  // null when there is none
+  std::unique_ptr<cel::Program> amount;    // the entitlement rule; null when there is none
   std::vector<registry::CustomField> individual_custom;
   std::vector<registry::CustomField> group_custom;
 };
 
-// Refused (kInvalidArgument, field "rule" or "priority", with LINE:COLUMN)
-// when a rule does not compile or gives the wrong type.
+// Refused (kInvalidArgument, field "rule", "priority" or "amount_rule", with
+// LINE:COLUMN) when a rule does not compile or gives the wrong type.
 Result<CompiledRules> CompileRules(store::Connection& connection, ProgramTarget target,
                                    const std::string& dialect, const std::string& eligibility,
-                                   const std::string& priority);
+                                   const std::string& priority,
+                                   const std::string& amount = std::string());
 
 rules::RuleTarget RuleTargetOf(ProgramTarget target);
 

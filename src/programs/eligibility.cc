@@ -120,69 +120,71 @@ Result<EligibilityRunSummary> Eligibility::Run(const EligibilityRunRequest& requ
     }
   };
   bool cancelled = false;
-  RegistryScan(database_, compiled, options, limited).Run([&](EvaluatedRange& range) {
-    const std::vector<int64_t>& ids = range.ids;
-    const std::vector<cel::Value>& results = range.results;
-    store::Transaction transaction(db);
-    auto current = memberships.InRange(program.id, range.first_id, range.last_id);
-    std::vector<StateChange> changes;
-    std::vector<std::pair<int64_t, double>> priority_updates;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      int64_t id = ids[i];
-      ++summary.evaluated;
-      bool qualifies = IsTrue(results[i]);
-      if (qualifies) ++summary.eligible;
-      if (results[i].IsError()) ++summary.failed;
-      std::optional<double> priority;
-      if (qualifies && !range.priorities.empty()) priority = NumberOf(range.priorities[i]);
-      std::optional<ProgramMembership> membership;
-      if (auto found = current.find(id); found != current.end()) {
-        membership = std::move(found->second);
-        current.erase(found);
-      }
-      std::optional<MembershipState> state;
-      if (membership) state = membership->state;
-      if (qualifies) {
-        if (state && *state == MembershipState::kDraft && limited) {
-          // Still waiting; its priority may have changed with the registry.
-          if (priority && priority != membership->priority) {
-            priority_updates.emplace_back(membership->id, *priority);
+  RegistryScan(database_, *compiled.registry, *compiled.eligibility,
+               limited ? compiled.priority.get() : nullptr, options)
+      .Run([&](EvaluatedRange& range) {
+        const std::vector<int64_t>& ids = range.ids;
+        const std::vector<cel::Value>& results = range.results;
+        store::Transaction transaction(db);
+        auto current = memberships.InRange(program.id, range.first_id, range.last_id);
+        std::vector<StateChange> changes;
+        std::vector<std::pair<int64_t, double>> priority_updates;
+        for (size_t i = 0; i < ids.size(); ++i) {
+          int64_t id = ids[i];
+          ++summary.evaluated;
+          bool qualifies = IsTrue(results[i]);
+          if (qualifies) ++summary.eligible;
+          if (results[i].IsError()) ++summary.failed;
+          std::optional<double> priority;
+          if (qualifies && !range.priorities.empty()) priority = NumberOf(range.priorities[i]);
+          std::optional<ProgramMembership> membership;
+          if (auto found = current.find(id); found != current.end()) {
+            membership = std::move(found->second);
+            current.erase(found);
           }
-          continue;
+          std::optional<MembershipState> state;
+          if (membership) state = membership->state;
+          if (qualifies) {
+            if (state && *state == MembershipState::kDraft && limited) {
+              // Still waiting; its priority may have changed with the registry.
+              if (priority && priority != membership->priority) {
+                priority_updates.emplace_back(membership->id, *priority);
+              }
+              continue;
+            }
+            if (!state || *state == MembershipState::kDraft ||
+                *state == MembershipState::kNotEligible) {
+              changes.push_back({membership ? membership->id : 0, id, state,
+                                 limited ? MembershipState::kDraft : MembershipState::kEnrolled,
+                                 meets, priority});
+            }
+          } else if (state && Holds(*state)) {
+            changes.push_back({membership->id, id, state, MembershipState::kNotEligible,
+                               FailureReason(results[i], version), std::nullopt});
+          }
         }
-        if (!state || *state == MembershipState::kDraft ||
-            *state == MembershipState::kNotEligible) {
-          changes.push_back({membership ? membership->id : 0, id, state,
-                             limited ? MembershipState::kDraft : MembershipState::kEnrolled, meets,
-                             priority});
+        if (whole_registry) {
+          for (auto& [registrant, m] : current) {
+            if (!Holds(m.state)) continue;
+            changes.push_back({m.id, registrant, m.state, MembershipState::kNotEligible,
+                               "no longer an active registrant", std::nullopt});
+          }
         }
-      } else if (state && Holds(*state)) {
-        changes.push_back({membership->id, id, state, MembershipState::kNotEligible,
-                           FailureReason(results[i], version), std::nullopt});
-      }
-    }
-    if (whole_registry) {
-      for (auto& [registrant, m] : current) {
-        if (!Holds(m.state)) continue;
-        changes.push_back({m.id, registrant, m.state, MembershipState::kNotEligible,
-                           "no longer an active registrant", std::nullopt});
-      }
-    }
-    memberships.Apply(program.id, changes, version, principal_.name, job_id, Timestamp::Now());
-    for (const auto& [membership_id, value] : priority_updates) {
-      memberships.SetPriority(membership_id, value);
-    }
-    transaction.Commit();
-    tally(changes);
-    if (progress) {
-      progress->Advance(static_cast<int64_t>(ids.size()));
-      if (progress->CancelRequested()) {
-        cancelled = true;
-        return false;
-      }
-    }
-    return true;
-  });
+        memberships.Apply(program.id, changes, version, principal_.name, job_id, Timestamp::Now());
+        for (const auto& [membership_id, value] : priority_updates) {
+          memberships.SetPriority(membership_id, value);
+        }
+        transaction.Commit();
+        tally(changes);
+        if (progress) {
+          progress->Advance(static_cast<int64_t>(ids.size()));
+          if (progress->CancelRequested()) {
+            cancelled = true;
+            return false;
+          }
+        }
+        return true;
+      });
   if (cancelled) {
     return Error::Precondition(
         "the run was cancelled; the ranges done are kept, and running it again completes it");
@@ -233,25 +235,26 @@ Result<PreviewResult> Eligibility::Preview(const PreviewRequest& request) {
   ReaderOptions options{RuleTargetOf(target),  FieldsOf(compiled),         request.as_of,
                         principal_.area_paths, compiled.individual_custom, compiled.group_custom};
   PreviewResult preview;
-  RegistryScan(database_, compiled, options, false).Run([&](EvaluatedRange& range) {
-    for (size_t i = 0; i < range.ids.size(); ++i) {
-      const cel::Value& result = range.results[i];
-      ++preview.evaluated;
-      if (IsTrue(result)) {
-        ++preview.eligible;
-        if (static_cast<int>(preview.sample.size()) < request.sample_size) {
-          preview.sample.push_back(RegistrantId{KindOf(target), range.ids[i]}.ToString());
+  RegistryScan(database_, *compiled.registry, *compiled.eligibility, nullptr, options)
+      .Run([&](EvaluatedRange& range) {
+        for (size_t i = 0; i < range.ids.size(); ++i) {
+          const cel::Value& result = range.results[i];
+          ++preview.evaluated;
+          if (IsTrue(result)) {
+            ++preview.eligible;
+            if (static_cast<int>(preview.sample.size()) < request.sample_size) {
+              preview.sample.push_back(RegistrantId{KindOf(target), range.ids[i]}.ToString());
+            }
+          } else if (result.IsError()) {
+            ++preview.failed;
+            if (preview.first_error.empty()) {
+              preview.first_error = RegistrantId{KindOf(target), range.ids[i]}.ToString() + ": " +
+                                    result.error_message();
+            }
+          }
         }
-      } else if (result.IsError()) {
-        ++preview.failed;
-        if (preview.first_error.empty()) {
-          preview.first_error =
-              RegistrantId{KindOf(target), range.ids[i]}.ToString() + ": " + result.error_message();
-        }
-      }
-    }
-    return true;
-  });
+        return true;
+      });
   return preview;
 }
 

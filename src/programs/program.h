@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/date.h"
 
@@ -31,11 +32,25 @@ std::optional<ProgramTarget> ParseProgramTarget(std::string_view name);
 const char* ProgramStateName(ProgramState state);
 std::optional<ProgramState> ParseProgramState(std::string_view name);
 
-// One version of a program's rules.
+// An in-kind item each beneficiary receives per cycle.
+struct InKindItem {
+  std::string item;  // "maize flour"
+  int64_t quantity = 0;
+  std::string unit;  // "kg"
+  bool operator==(const InKindItem&) const = default;
+};
+
+// One version of a program's rules: who qualifies, who comes first, and what
+// each beneficiary is entitled to per cycle (the components summed, then
+// capped; integer minor units of the program's currency).
 struct ProgramRules {
   int version = 0;
-  std::string eligibility;  // CEL, true for those who qualify
-  std::string priority;     // CEL, higher first when places are few ("" = none)
+  std::string eligibility;              // CEL, true for those who qualify
+  std::string priority;                 // CEL, higher first when places are few ("" = none)
+  std::optional<int64_t> amount_fixed;  // minor units per beneficiary
+  std::string amount_rule;              // CEL giving minor units ("" = none)
+  std::optional<int64_t> amount_cap;    // at most this, in minor units
+  std::vector<InKindItem> in_kind_items;
   std::string created_by;
   Timestamp created_at;
 };
@@ -52,6 +67,8 @@ struct Program {
   std::optional<int64_t> budget_minor;  // in minor units of `currency`
   std::string currency;                 // ISO 4217 ("" when no budget)
   std::string institution;
+  // Cycles whose total is above this many minor units need a second approval.
+  std::optional<int64_t> second_approval_above;
   ProgramState state = ProgramState::kDraft;
   std::string dialect = "standard";  // of the rules: standard | openspp
   ProgramRules rules;                // the current version

@@ -36,7 +36,11 @@ std::string AuditJson(const Program& p) {
                  {"dialect", p.dialect},
                  {"rule_version", p.rules.version},
                  {"rule", p.rules.eligibility},
-                 {"priority", p.rules.priority}};
+                 {"priority", p.rules.priority},
+                 {"amount", OptionalInt(p.rules.amount_fixed)},
+                 {"amount_rule", p.rules.amount_rule},
+                 {"amount_cap", OptionalInt(p.rules.amount_cap)},
+                 {"second_approval_above", OptionalInt(p.second_approval_above)}};
   return json::serialize(o);
 }
 
@@ -122,8 +126,11 @@ Result<Program> ProgramService::Update(Program program, int64_t expected_version
     return Error::Invalid("the program was not saved", {{"target", "cannot change"}});
   }
   SPMIS_RETURN_IF_ERROR(Validate(program));
-  bool new_rules = program.rules.eligibility != current->rules.eligibility ||
-                   program.rules.priority != current->rules.priority ||
+  const ProgramRules& a = program.rules;
+  const ProgramRules& b = current->rules;
+  bool new_rules = a.eligibility != b.eligibility || a.priority != b.priority ||
+                   a.amount_fixed != b.amount_fixed || a.amount_rule != b.amount_rule ||
+                   a.amount_cap != b.amount_cap || a.in_kind_items != b.in_kind_items ||
                    program.dialect != current->dialect;
   program.id = current->id;
   program.rules.version = current->rules.version;

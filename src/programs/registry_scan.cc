@@ -16,12 +16,14 @@ constexpr int64_t kRangeWidth = 16384;
 
 }  // namespace
 
-RegistryScan::RegistryScan(store::Database& database, const CompiledRules& rules,
-                           ReaderOptions options, bool with_priority, int threads)
+RegistryScan::RegistryScan(store::Database& database, const rules::RegistryRules& registry,
+                           const cel::Program& rule, const cel::Program* second,
+                           ReaderOptions options, int threads)
     : database_(database),
-      rules_(rules),
+      registry_(registry),
+      rule_(rule),
+      second_(second),
       options_(std::move(options)),
-      with_priority_(with_priority && rules.priority != nullptr),
       threads_(threads < 1 ? 1 : threads) {}
 
 void RegistryScan::Run(const std::function<bool(EvaluatedRange&)>& consume) {
@@ -56,13 +58,11 @@ void RegistryScan::Run(const std::function<bool(EvaluatedRange&)>& consume) {
         EvaluatedRange range;
         range.first_id = index * kRangeWidth + 1;
         range.last_id = index == ranges - 1 ? max_id : (index + 1) * kRangeWidth;
-        auto batch = rules_.registry->NewBatch();
+        auto batch = registry_.NewBatch();
         if (reader.ReadRange(*batch, range.first_id, range.last_id, range.ids)) {
-          rules_.registry->EvaluateBatch(*rules_.eligibility, *batch, options_.as_of,
-                                         range.results);
-          if (with_priority_) {
-            rules_.registry->EvaluateBatch(*rules_.priority, *batch, options_.as_of,
-                                           range.priorities);
+          registry_.EvaluateBatch(rule_, *batch, options_.as_of, range.results);
+          if (second_ != nullptr) {
+            registry_.EvaluateBatch(*second_, *batch, options_.as_of, range.priorities);
           }
         }
         std::lock_guard lock(mutex);

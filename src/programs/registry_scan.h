@@ -9,10 +9,11 @@
 #include <functional>
 #include <vector>
 
+#include "cel/program.h"
 #include "cel/value.h"
 #include "core/result.h"
-#include "programs/compiled_rules.h"
 #include "programs/registrant_reader.h"
+#include "rules/registry_rules.h"
 #include "store/database.h"
 
 namespace spmis::programs {
@@ -23,22 +24,25 @@ struct EvaluatedRange {
   int64_t last_id = 0;
   std::vector<int64_t> ids;  // the registrants read, ascending
   std::vector<cel::Value> results;
-  std::vector<cel::Value> priorities;  // empty without a priority rule
+  std::vector<cel::Value> priorities;  // the second rule's values; empty without one
 };
 
 class RegistryScan {
  public:
-  RegistryScan(store::Database& database, const CompiledRules& rules, ReaderOptions options,
-               bool with_priority, int threads = 2);
+  // Evaluates `rule`, and `second` when given (results in `priorities`).
+  RegistryScan(store::Database& database, const rules::RegistryRules& registry,
+               const cel::Program& rule, const cel::Program* second, ReaderOptions options,
+               int threads = 2);
   // Calls `consume` for every range in id order (from this thread); stops
   // when it returns false. A worker's failure is rethrown here.
   void Run(const std::function<bool(EvaluatedRange&)>& consume);
 
  private:
   store::Database& database_;
-  const CompiledRules& rules_;
+  const rules::RegistryRules& registry_;
+  const cel::Program& rule_;
+  const cel::Program* second_;
   ReaderOptions options_;
-  bool with_priority_;
   int threads_;
 };
 

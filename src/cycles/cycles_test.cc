@@ -1,0 +1,231 @@
+#include <gtest/gtest.h>
+
+#include "audit/audit_log.h"
+#include "cycles/cycle_repository.h"
+#include "cycles/cycle_service.h"
+#include "programs/eligibility.h"
+#include "programs/enrollment.h"
+#include "programs/program_service.h"
+#include "registry/area_service.h"
+#include "registry/group_service.h"
+#include "registry/individual_service.h"
+#include "testing/test_database.h"
+
+namespace spmis::cycles {
+namespace {
+
+const Date kStart = *Date::Parse("2026-12-01");
+
+class CyclesTest : public spmis::testing::BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    connection_.emplace(db().Acquire());
+    registry::Area area;
+    area.code = "KE";
+    area.name = "Kenya";
+    ASSERT_TRUE(registry::AreaService(conn(), system_).Create(area).ok());
+  }
+  void TearDown() override {
+    connection_.reset();
+    BackendTest::TearDown();
+  }
+  store::Connection& conn() { return **connection_; }
+
+  // A household whose members were born on `births` (the first is the head).
+  int64_t Household(const std::vector<std::string>& births) {
+    registry::Group group;
+    group.kind = "household";
+    group.name = "household";
+    group.area_code = "KE";
+    auto created = registry::GroupService(conn(), system_).Create(group);
+    EXPECT_TRUE(created.ok());
+    for (size_t i = 0; i < births.size(); ++i) {
+      registry::Individual person;
+      person.given_name = "M" + std::to_string(i);
+      person.family_name = "F";
+      person.birth_date = Date::Parse(births[i]);
+      person.area_code = "KE";
+      auto p = registry::IndividualService(conn(), system_).Create(person);
+      EXPECT_TRUE(p.ok());
+      EXPECT_TRUE(registry::GroupService(conn(), system_)
+                      .AddMember({0, created->id, p->id, i == 0 ? "head" : "child",
+                                  Date::Parse("2020-01-01"), std::nullopt, ""})
+                      .ok());
+    }
+    return created->id;
+  }
+  // The child grant of this test: 100.00 per household plus 50.00 per child
+  // under 5 (at most 3), capped at 220.00, in KES.
+  void Program(std::optional<int64_t> budget, std::optional<int64_t> second_above = {}) {
+    programs::Program p;
+    p.code = "CG";
+    p.name = "Child grant";
+    p.target = programs::ProgramTarget::kGroups;
+    p.rules.eligibility = "group.members.exists(m, m.age < 5)";
+    p.rules.amount_fixed = 10000;
+    p.rules.amount_rule = "5000 * math.least(group.members.filter(m, m.age < 5).size(), 3)";
+    p.rules.amount_cap = 22000;
+    p.currency = "KES";
+    p.budget_minor = budget;
+    p.second_approval_above = second_above;
+    auto created = programs::ProgramService(conn(), system_).Create(p);
+    ASSERT_TRUE(created.ok()) << created.error().ToString();
+    auto run =
+        programs::Eligibility(db(), system_).Run({"CG", *Date::Parse("2026-11-23"), {}}, nullptr);
+    ASSERT_TRUE(run.ok()) << run.error().ToString();
+  }
+  static Principal User(int64_t id, const std::string& name, Role role) {
+    Principal p;
+    p.user_id = id;
+    p.name = name;
+    p.role = role;
+    return p;
+  }
+  std::map<int64_t, int64_t> Amounts(int64_t cycle) {
+    std::map<int64_t, int64_t> amounts;
+    for (const auto& e : CycleRepository(conn()).Entitlements(cycle, 0, 1000)) {
+      amounts[e.registrant_id] = e.amount_minor;
+    }
+    return amounts;
+  }
+
+  Principal system_ = Principal::SystemAs(Actor{"tester", ""});
+  Principal finance_ = User(1, "fiona.finance", Role::kFinanceOfficer);
+  Principal manager_ = User(2, "mark.manager", Role::kProgramManager);
+  Principal manager2_ = User(3, "mary.manager", Role::kProgramManager);
+  std::optional<store::PooledConnection> connection_;
+};
+
+TEST_P(CyclesTest, EntitlementsAreComputedOncePerBeneficiaryToTheMinorUnit) {
+  int64_t one_child = Household({"1990-01-01", "2024-01-01"});
+  int64_t four_children =
+      Household({"1985-01-01", "2022-06-01", "2023-01-01", "2024-01-01", "2025-01-01"});
+  int64_t paused = Household({"1990-01-01", "2023-06-01"});
+  int64_t none = Household({"1970-01-01", "2005-01-01"});
+  Program(std::nullopt);
+  ASSERT_TRUE(programs::Enrollment(conn(), system_)
+                  .Act("CG", RegistrantId{RegistrantKind::kGroup, paused}.ToString(),
+                       programs::EnrollmentAction::kPause, "documents to renew")
+                  .ok());
+  CycleService service(db(), finance_);
+  auto cycle = service.Create("CG", kStart, kStart.AddMonths(1).AddDays(-1));
+  ASSERT_TRUE(cycle.ok()) << cycle.error().ToString();
+  EXPECT_EQ(cycle->sequence, 1);
+  EXPECT_EQ(service.Create("CG", kStart.AddDays(10), kStart.AddDays(40)).error().code,
+            ErrorCode::kConflict);  // overlaps
+
+  auto generated = service.Generate(cycle->id, nullptr);
+  ASSERT_TRUE(generated.ok()) << generated.error().ToString();
+  EXPECT_EQ(generated->beneficiaries, 2);  // the paused household gets nothing
+  EXPECT_EQ(generated->created, 2);
+  auto amounts = Amounts(cycle->id);
+  EXPECT_EQ(amounts[one_child], 10000 + 5000);
+  EXPECT_EQ(amounts[four_children], 22000);  // 100 + 3 x 50 = 250, capped at 220
+  EXPECT_FALSE(amounts.count(paused));
+  EXPECT_FALSE(amounts.count(none));
+  EXPECT_EQ(generated->total_minor, 37000);
+
+  // Again (or after a crash midway): nothing more.
+  auto again = service.Generate(cycle->id, nullptr);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->created, 0);
+  EXPECT_EQ(again->existing, 2);
+  EXPECT_EQ(Amounts(cycle->id).size(), 2u);
+  auto entitlement = CycleRepository(conn()).Entitlements(cycle->id, 0, 1).at(0);
+  EXPECT_EQ(entitlement.rule_version, 1);
+  EXPECT_NE(entitlement.inputs.find("\"from_rule\":5000"), std::string::npos) << entitlement.inputs;
+
+  EXPECT_EQ(CycleService(db(), manager_).Generate(cycle->id, nullptr).error().code,
+            ErrorCode::kPermissionDenied);  // a Program Manager does not prepare cycles
+}
+
+TEST_P(CyclesTest, TheMakerCannotApproveAndTheBudgetHolds) {
+  Household({"1990-01-01", "2024-01-01"});
+  Household({"1990-01-01", "2023-01-01", "2024-01-01"});
+  Program(/*budget=*/40000);  // 400.00 KES
+  CycleService finance(db(), finance_);
+  auto first = finance.Create("CG", kStart, kStart.AddDays(29));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(finance.Generate(first->id, nullptr).ok());
+  auto submitted = finance.Submit(first->id);
+  ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
+  EXPECT_EQ(submitted->cycle.state, CycleState::kToApprove);
+  EXPECT_EQ(submitted->totals.draft, 15000 + 20000);
+
+  // Fiona prepared it: even with the right permission she could not approve.
+  Principal fiona_promoted = User(1, "fiona.finance", Role::kProgramManager);
+  auto own = CycleService(db(), fiona_promoted).Approve(first->id, "");
+  ASSERT_FALSE(own.ok());
+  EXPECT_NE(own.error().message.find("maker-checker"), std::string::npos);
+  EXPECT_EQ(finance.Approve(first->id, "").error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(CycleService(db(), system_).Approve(first->id, "").error().code,
+            ErrorCode::kPermissionDenied);  // the system cannot approve
+
+  auto approved = CycleService(db(), manager_).Approve(first->id, "checked the list");
+  ASSERT_TRUE(approved.ok()) << approved.error().ToString();
+  EXPECT_EQ(approved->cycle.state, CycleState::kApproved);
+  EXPECT_EQ(approved->totals.approved, 35000);
+  EXPECT_EQ(approved->totals.pending, 35000);
+  EXPECT_TRUE(approved->totals.balanced());
+  ASSERT_EQ(approved->approvals.size(), 1u);
+  EXPECT_EQ(approved->approvals[0].actor, "mark.manager");
+
+  // A second cycle of 350.00 would bring the approved total to 700.00.
+  auto second = finance.Create("CG", kStart.AddDays(30), kStart.AddDays(59));
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(finance.Generate(second->id, nullptr).ok());
+  ASSERT_TRUE(finance.Submit(second->id).ok());
+  auto over = CycleService(db(), manager_).Approve(second->id, "");
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().message,
+            "approving would exceed the budget of CG: budget 400.00 KES, approved in other "
+            "cycles 350.00 KES, this cycle 350.00 KES, over by 300.00 KES");
+  EXPECT_EQ(finance.Get(second->id)->cycle.state, CycleState::kToApprove);
+  auto rejected = CycleService(db(), manager_).Reject(second->id, "over budget: wait");
+  ASSERT_TRUE(rejected.ok());
+  EXPECT_EQ(rejected->cycle.state, CycleState::kDraft);
+  EXPECT_EQ(rejected->totals.draft, 35000);
+  auto cancelled = finance.Cancel(second->id, "budget exhausted");
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->cycle.state, CycleState::kCancelled);
+  EXPECT_EQ(cancelled->totals.approved, 0);
+}
+
+TEST_P(CyclesTest, LargeCyclesNeedTwoApproversAndSchedulesCoverThePeriod) {
+  Household({"1990-01-01", "2024-01-01"});
+  Program(std::nullopt, /*second_above=*/10000);
+  CycleService finance(db(), finance_);
+  auto cycle = finance.Create("CG", kStart, kStart.AddDays(29));
+  ASSERT_TRUE(finance.Generate(cycle->id, nullptr).ok());
+  auto submitted = finance.Submit(cycle->id);
+  EXPECT_EQ(submitted->cycle.approvals_needed, 2);
+  auto first = CycleService(db(), manager_).Approve(cycle->id, "level one");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->cycle.state, CycleState::kToApprove);
+  EXPECT_EQ(CycleService(db(), manager_).Approve(cycle->id, "again").error().code,
+            ErrorCode::kPermissionDenied);
+  auto second = CycleService(db(), manager2_).Approve(cycle->id, "level two");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->cycle.state, CycleState::kApproved);
+
+  programs::ProgramService programs(conn(), system_);
+  auto program = programs.Get("CG");
+  programs::Program scheduled = *program;
+  scheduled.period_from = Date::Parse("2027-01-01");
+  scheduled.period_to = Date::Parse("2027-12-31");
+  ASSERT_TRUE(programs.Update(scheduled, program->version).ok());
+  auto cycles = finance.Schedule("CG", Frequency::kQuarterly);
+  ASSERT_TRUE(cycles.ok()) << cycles.error().ToString();
+  ASSERT_EQ(cycles->size(), 4u);
+  EXPECT_EQ(cycles->at(0).start_date.ToString(), "2027-01-01");
+  EXPECT_EQ(cycles->at(0).end_date.ToString(), "2027-03-31");
+  EXPECT_EQ(cycles->at(3).end_date.ToString(), "2027-12-31");
+  EXPECT_EQ(cycles->at(3).sequence, 5);
+}
+
+INSTANTIATE_BACKEND_TESTS(CyclesTest);
+
+}  // namespace
+}  // namespace spmis::cycles
