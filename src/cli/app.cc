@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/cycle_command.h"
 #include "cli/program_command.h"
 
 namespace spmis::cli {
@@ -194,6 +195,7 @@ int Main(int argc, char** argv) {
   eval_cmd->callback([&] { exit_code = CelEval(cel_eval); });
 
   AddProgramCommands(app, exit_code);
+  AddCycleCommands(app, exit_code);
 
   try {
     app.parse(argc, argv);

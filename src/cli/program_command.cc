@@ -10,6 +10,7 @@
 #include "cli/acting_user.h"
 #include "cli/commands.h"
 #include "cli/open_database.h"
+#include "http/delivery_json.h"
 #include "jobs/job_runner.h"
 #include "programs/eligibility.h"
 #include "programs/enrollment.h"
@@ -45,6 +46,10 @@ struct ProgramOptions {
   std::string from, to, currency, institution, state;
   int64_t max = 0;
   int64_t budget = -1;
+  int64_t amount = -1;
+  std::string amount_rule;
+  int64_t cap = -1;
+  int64_t second_approval_above = -1;
   bool json = false;
 };
 
@@ -90,6 +95,10 @@ bool ApplyOptions(const ProgramOptions& o, Program& p) {
   if (!o.dialect.empty()) p.dialect = o.dialect;
   if (o.max > 0) p.max_beneficiaries = o.max;
   if (o.budget >= 0) p.budget_minor = o.budget;
+  if (o.amount >= 0) p.rules.amount_fixed = o.amount;
+  if (!o.amount_rule.empty()) p.rules.amount_rule = o.amount_rule == "none" ? "" : o.amount_rule;
+  if (o.cap >= 0) p.rules.amount_cap = o.cap;
+  if (o.second_approval_above >= 0) p.second_approval_above = o.second_approval_above;
   if (!o.currency.empty()) p.currency = o.currency;
   if (!o.institution.empty()) p.institution = o.institution;
   for (auto [text, target, name] :
@@ -110,41 +119,6 @@ bool ApplyOptions(const ProgramOptions& o, Program& p) {
     p.state = *state;
   }
   return true;
-}
-
-json::object ProgramJson(const Program& p,
-                         const std::map<programs::MembershipState, int64_t>& counts) {
-  json::object memberships;
-  size_t n = 0;
-  const programs::MembershipState* states = programs::AllMembershipStates(&n);
-  for (size_t i = 0; i < n; ++i) {
-    auto found = counts.find(states[i]);
-    memberships[programs::MembershipStateName(states[i])] =
-        found == counts.end() ? 0 : found->second;
-  }
-  auto optional_int = [](const std::optional<int64_t>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-  };
-  auto optional_date = [](const std::optional<Date>& d) {
-    return d ? json::value(d->ToString()) : json::value(nullptr);
-  };
-  return json::object{
-      {"code", p.code},
-      {"name", p.name},
-      {"kind", programs::ProgramKindName(p.kind)},
-      {"target", programs::ProgramTargetName(p.target)},
-      {"state", programs::ProgramStateName(p.state)},
-      {"period_from", optional_date(p.period_from)},
-      {"period_to", optional_date(p.period_to)},
-      {"max_beneficiaries", optional_int(p.max_beneficiaries)},
-      {"budget", optional_int(p.budget_minor)},
-      {"currency", p.currency},
-      {"institution", p.institution},
-      {"dialect", p.dialect},
-      {"rule_version", p.rules.version},
-      {"rule", p.rules.eligibility},
-      {"priority", p.rules.priority.empty() ? json::value(nullptr) : json::value(p.rules.priority)},
-      {"memberships", std::move(memberships)}};
 }
 
 int ProgramCreate(const ProgramOptions& o) {
@@ -208,7 +182,7 @@ int ProgramShow(const ProgramOptions& o) {
   if (!program.ok()) return Report(program.error());
   auto counts = service.MembershipCounts(o.code);
   if (!counts.ok()) return Report(counts.error());
-  json::object shown = ProgramJson(*program, *counts);
+  json::object shown = http::ProgramToJson(*program, &*counts);
   if (o.json) {
     std::cout << json::serialize(shown) << "\n";
     return kExitOk;
@@ -378,6 +352,13 @@ void AddProgramCommands(CLI::App& app, int& exit_code) {
     cmd->add_option("--budget", o.budget, "the budget in minor units of --currency");
     cmd->add_option("--currency", o.currency, "ISO 4217 code");
     cmd->add_option("--institution", o.institution, "who runs the program");
+    cmd->add_option("--amount", o.amount,
+                    "the entitlement: this many minor units per beneficiary per cycle");
+    cmd->add_option("--amount-rule", o.amount_rule,
+                    "the entitlement: CEL giving minor units (added to --amount)");
+    cmd->add_option("--cap", o.cap, "at most this many minor units per beneficiary per cycle");
+    cmd->add_option("--second-approval-above", o.second_approval_above,
+                    "cycles above this many minor units need a second approver");
   };
   add_fields(create_cmd, *create);
   create_cmd->callback([&exit_code, create] { exit_code = ProgramCreate(*create); });
@@ -392,6 +373,23 @@ void AddProgramCommands(CLI::App& app, int& exit_code) {
   update_cmd->add_option("--state", update->state, "draft | active | ended");
   add_fields(update_cmd, *update);
   update_cmd->callback([&exit_code, update] { exit_code = ProgramUpdate(*update); });
+
+  auto entitlement = std::make_shared<ProgramOptions>();
+  auto* entitlement_cmd = program->add_subcommand(
+      "set-entitlement", "Set a program's entitlement rule (a new rule version)");
+  Common(entitlement_cmd, entitlement->database, entitlement->user);
+  entitlement_cmd->add_option("CODE", entitlement->code, "the program")->required();
+  entitlement_cmd->add_option("--currency", entitlement->currency, "ISO 4217 code");
+  entitlement_cmd->add_option("--amount", entitlement->amount,
+                              "minor units per beneficiary per cycle");
+  entitlement_cmd->add_option("--amount-rule", entitlement->amount_rule,
+                              "CEL giving minor units (\"none\" to remove)");
+  entitlement_cmd->add_option("--cap", entitlement->cap, "at most this many minor units");
+  entitlement_cmd->callback([&exit_code, entitlement] {
+    ProgramOptions changes = *entitlement;
+    changes.kind.clear();
+    exit_code = ProgramUpdate(changes);
+  });
 
   auto list = std::make_shared<ProgramOptions>();
   auto* list_cmd = program->add_subcommand("list", "The programs");

@@ -6,6 +6,7 @@
 #include "auth/user_service.h"
 #include "cli/commands.h"
 #include "cli/open_database.h"
+#include "cycles/cycle_service.h"
 #include "demo/demo_loader.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -23,6 +24,7 @@ int Serve(const ServeOptions& options) {
   demo::RegisterDemoJobs(runner);
   importer::RegisterImportJobs(runner);
   programs::RegisterEligibilityJobs(runner);
+  cycles::RegisterCycleJobs(runner);
   try {
     int recovered = runner.RecoverInterrupted(std::chrono::seconds(60));
     if (recovered > 0) std::cerr << "recovered " << recovered << " interrupted job(s)\n";

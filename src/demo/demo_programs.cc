@@ -40,7 +40,7 @@ rules::LogicPack DemoLogicPack() {
 std::vector<programs::Program> DemoPrograms() {
   using K = programs::ProgramKind;
   using T = programs::ProgramTarget;
-  return {
+  std::vector<programs::Program> list = {
       Make("CHILD-GRANT", "Universal child grant", K::kUnconditionalCash, T::kGroups,
            "group.members.exists(m, m.age < variables.child_age_limit)", "standard", 200'000'000),
       Make("PENSION", "Social pension", K::kUnconditionalCash, T::kIndividuals,
@@ -61,6 +61,17 @@ std::vector<programs::Program> DemoPrograms() {
       Make("FOOD-BASKET", "Food basket", K::kInKind, T::kGroups,
            "group.income < variables.food_poverty_line", "standard", 60'000'000),
   };
+  // What each beneficiary receives per cycle (minor units of KES).
+  list[0].rules.amount_rule = "30000 * math.least(group.members.filter(m, m.age < 5).size(), 3)";
+  list[1].rules.amount_fixed = 200000;
+  list[2].rules.amount_fixed = 500000;
+  list[3].rules.amount_rule = "15000 * group.members.filter(m, m.age >= 6 && m.age <= 17).size()";
+  list[3].rules.amount_cap = 60000;
+  list[4].rules.in_kind_items = {{"fertiliser", 50, "kg"}, {"maize seed", 10, "kg"}};
+  list[5].rules.in_kind_items = {
+      {"maize flour", 25, "kg"}, {"beans", 5, "kg"}, {"cooking oil", 2, "l"}};
+  for (auto& p : list) p.second_approval_above = 100'000'000;  // 1,000,000.00 KES
+  return list;
 }
 
 std::vector<Persona> DemoPersonas(Date d) {

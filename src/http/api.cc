@@ -19,6 +19,7 @@ Router BuildApiRouter() {
   AddJobRoutes(router);
   AddImportRoutes(router);
   AddProgramRoutes(router);
+  AddCycleRoutes(router);
   // Last, so that it describes every route, itself included.
   Route openapi{"GET", "/api/v1/openapi.json", "This document: the API in OpenAPI 3.1",
                 Access::Public(), nullptr};

@@ -22,6 +22,7 @@ void AddUserRoutes(Router& router);
 void AddIndividualWriteRoutes(Router& router);
 void AddRegistryWriteRoutes(Router& router);
 void AddProgramRoutes(Router& router);
+void AddCycleRoutes(Router& router);
 
 // The OpenAPI 3.1 document of these routes, as JSON text.
 std::string OpenApiDocument(const std::vector<Route>& routes);

@@ -12,6 +12,7 @@
 #include "auth/sign_in.h"
 #include "auth/user_service.h"
 #include "core/registrant_id.h"
+#include "cycles/cycle_service.h"
 #include "demo/demo_loader.h"
 #include "http/api.h"
 #include "http/json_writer.h"
@@ -37,6 +38,7 @@ class HttpApiTest : public spmis::testing::BackendTest {
     demo::RegisterDemoJobs(*runner_);
     importer::RegisterImportJobs(*runner_);
     programs::RegisterEligibilityJobs(*runner_);
+    cycles::RegisterCycleJobs(*runner_);
     auto loaded = runner_->RunNow(
         demo::kDemoLoadJob, demo::DemoLoadParameters({60, 5, std::nullopt}), Actor{"admin", ""});
     ASSERT_TRUE(loaded.ok());
@@ -596,6 +598,64 @@ TEST_P(HttpApiTest, ProgramsGoFromARuleToABeneficiaryList) {
   EXPECT_EQ(boost::json::parse(edited.body).at("rule_version").as_int64(), 2);
   EXPECT_EQ(GetJson("/api/v1/programs/T-CHILD/rules/1").at("rule").as_string(),
             "group.members.exists(m, m.age < 5)");
+}
+
+// A cycle from creation to approval over the API, each step by its role.
+TEST_P(HttpApiTest, ACycleIsPreparedByFinanceAndApprovedBySomeoneElse) {
+  auto [officer_cookie, officer_csrf] = LogInAs("officer.cycle", Role::kEnrollmentOfficer);
+  auto [finance_cookie, finance_csrf] = LogInAs("finance.cycle", Role::kFinanceOfficer);
+  auto [manager_cookie, manager_csrf] = LogInAs("manager.cycle", Role::kProgramManager);
+  auto as = [this](const std::string& cookie, const std::string& csrf) {
+    return [this, cookie, csrf](const std::string& method, const std::string& target,
+                                const std::string& body) {
+      return HttpRequest(server_->port(), method, target, body,
+                         {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+    };
+  };
+  auto officer = as(officer_cookie, officer_csrf);
+  auto finance = as(finance_cookie, finance_csrf);
+  auto manager = as(manager_cookie, manager_csrf);
+  auto wait = [this](const HttpResult& started) {
+    EXPECT_EQ(started.status, 202) << started.body;
+    std::string url(boost::json::parse(started.body).at("job_url").as_string());
+    boost::json::value job;
+    for (int i = 0; i < 200; ++i) {
+      job = GetJson(url);
+      if (job.at("state") != "queued" && job.at("state") != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    EXPECT_EQ(job.at("state").as_string(), "succeeded") << WriteJsonForTest(job);
+    return job;
+  };
+  std::string today = Date::Today().ToString();
+  wait(officer("POST", "/api/v1/programs/CHILD-GRANT/eligibility-runs", "{}"));
+  HttpResult created = finance("POST", "/api/v1/programs/CHILD-GRANT/cycles",
+                               R"j({"start": ")j" + today + R"j(", "end": ")j" +
+                                   Date::Today().AddDays(29).ToString() + R"j("})j");
+  ASSERT_EQ(created.status, 201) << created.body;
+  int64_t id = boost::json::parse(created.body).at("id").as_int64();
+  std::string cycle = "/api/v1/cycles/" + std::to_string(id);
+  auto generated = wait(finance("POST", cycle + "/generate", ""));
+  int64_t count = generated.at("result").at("created").as_int64();
+  ASSERT_GT(count, 0);
+  ExpectProblem(officer("POST", cycle + "/submit", ""), 403);
+  HttpResult submitted = finance("POST", cycle + "/submit", "");
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  ExpectProblem(finance("POST", cycle + "/approve", ""), 403);
+  HttpResult approved = manager("POST", cycle + "/approve", R"j({"comment": "checked"})j");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  auto view = boost::json::parse(approved.body);
+  EXPECT_EQ(view.at("state").as_string(), "approved");
+  const auto& totals = view.at("totals");
+  EXPECT_GT(totals.at("approved").as_int64(), 0);
+  EXPECT_EQ(totals.at("approved").as_int64(), totals.at("pending").as_int64());
+  EXPECT_TRUE(totals.at("balanced").as_bool());
+  HttpResult listed = finance("GET", cycle + "/entitlements?limit=2", "");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  auto entitlements = boost::json::parse(listed.body);
+  EXPECT_EQ(entitlements.at("total").as_int64(), count);
+  EXPECT_EQ(entitlements.at("items").at(0).at("state").as_string(), "approved");
+  EXPECT_EQ(entitlements.at("items").at(0).at("amount_minor").as_int64() % 30000, 0);
 }
 
 TEST_P(HttpApiTest, AdministratorsManageUsersAndClientsOverTheApi) {

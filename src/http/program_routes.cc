@@ -5,6 +5,7 @@
 
 #include "core/page.h"
 #include "http/api.h"
+#include "http/delivery_json.h"
 #include "http/json_codec.h"
 #include "http/problem.h"
 #include "programs/eligibility.h"
@@ -20,32 +21,6 @@ using programs::Program;
 
 json::value OptionalInt(const std::optional<int64_t>& v) {
   return v ? json::value(*v) : json::value(nullptr);
-}
-json::value OptionalDate(const std::optional<Date>& d) {
-  return d ? json::value(d->ToString()) : json::value(nullptr);
-}
-
-json::object ProgramJson(const Program& p) {
-  return json::object{
-      {"code", p.code},
-      {"name", p.name},
-      {"kind", programs::ProgramKindName(p.kind)},
-      {"target", programs::ProgramTargetName(p.target)},
-      {"state", programs::ProgramStateName(p.state)},
-      {"period_from", OptionalDate(p.period_from)},
-      {"period_to", OptionalDate(p.period_to)},
-      {"max_beneficiaries", OptionalInt(p.max_beneficiaries)},
-      {"budget", OptionalInt(p.budget_minor)},
-      {"currency", p.currency},
-      {"institution", p.institution},
-      {"dialect", p.dialect},
-      {"rule", p.rules.eligibility},
-      {"priority", p.rules.priority.empty() ? json::value(nullptr) : json::value(p.rules.priority)},
-      {"rule_version", p.rules.version},
-      {"version", p.version},
-      {"created_by", p.created_by},
-      {"created_at", p.created_at.ToString()},
-      {"updated_at", p.updated_at.ToString()}};
 }
 
 json::object MemberJson(const programs::MemberView& m) {
@@ -97,6 +72,27 @@ void ApplyProgramFields(const json::object& body, Program& p, std::vector<FieldE
   text("dialect", p.dialect);
   text("rule", p.rules.eligibility);
   text("priority", p.rules.priority);
+  text("amount_rule", p.rules.amount_rule);
+  if (const auto* v = body.if_contains("in_kind_items")) {
+    p.rules.in_kind_items.clear();
+    bool ok = v->is_array();
+    if (ok) {
+      for (const auto& item : v->as_array()) {
+        const auto* o = item.if_object();
+        const auto* name = o ? o->if_contains("item") : nullptr;
+        const auto* quantity = o ? o->if_contains("quantity") : nullptr;
+        const auto* unit = o ? o->if_contains("unit") : nullptr;
+        if (!name || !name->is_string() || !quantity || !quantity->is_int64() || !unit ||
+            !unit->is_string()) {
+          ok = false;
+          break;
+        }
+        p.rules.in_kind_items.push_back(
+            {std::string(name->as_string()), quantity->as_int64(), std::string(unit->as_string())});
+      }
+    }
+    if (!ok) errors.push_back({"in_kind_items", "must be a list of {item, quantity, unit}"});
+  }
   if (const auto* v = body.if_contains("kind")) {
     auto kind = v->is_string() ? programs::ParseProgramKind(v->as_string()) : std::nullopt;
     if (kind) {
@@ -127,8 +123,10 @@ void ApplyProgramFields(const json::object& body, Program& p, std::vector<FieldE
       errors.push_back({name, "must be a date as YYYY-MM-DD"});
     }
   }
-  for (auto [name, target] : {std::pair{"max_beneficiaries", &p.max_beneficiaries},
-                              std::pair{"budget", &p.budget_minor}}) {
+  for (auto [name, target] :
+       {std::pair{"max_beneficiaries", &p.max_beneficiaries}, std::pair{"budget", &p.budget_minor},
+        std::pair{"amount", &p.rules.amount_fixed}, std::pair{"amount_cap", &p.rules.amount_cap},
+        std::pair{"second_approval_above", &p.second_approval_above}}) {
     const auto* v = body.if_contains(name);
     if (!v) continue;
     if (v->is_null()) {
@@ -142,7 +140,7 @@ void ApplyProgramFields(const json::object& body, Program& p, std::vector<FieldE
 }
 
 Response SavedProgram(int status, const Program& program) {
-  Response response = JsonResponse(status, ProgramJson(program));
+  Response response = JsonResponse(status, ProgramToJson(program));
   response.headers.emplace_back("ETag", "\"" + std::to_string(program.version) + "\"");
   response.headers.emplace_back("Location", "/api/v1/programs/" + program.code);
   return response;
@@ -152,7 +150,7 @@ Response ListPrograms(const Request&, RequestContext& context) {
   auto list = programs::ProgramService(context.db(), context.principal()).List();
   if (!list.ok()) return Problem(list.error());
   json::array items;
-  for (const auto& p : *list) items.push_back(ProgramJson(p));
+  for (const auto& p : *list) items.push_back(ProgramToJson(p));
   return JsonResponse(200, json::object{{"items", std::move(items)},
                                         {"next", nullptr},
                                         {"total", static_cast<int64_t>(list->size())}});
@@ -181,16 +179,7 @@ Response GetProgram(const Request& request, RequestContext& context) {
   if (!program.ok()) return Problem(program.error());
   auto counts = service.MembershipCounts(code);
   if (!counts.ok()) return Problem(counts.error());
-  json::object body = ProgramJson(*program);
-  json::object memberships;
-  size_t n = 0;
-  const MembershipState* states = programs::AllMembershipStates(&n);
-  for (size_t i = 0; i < n; ++i) {
-    auto found = counts->find(states[i]);
-    memberships[programs::MembershipStateName(states[i])] =
-        found == counts->end() ? 0 : found->second;
-  }
-  body["memberships"] = std::move(memberships);
+  json::object body = ProgramToJson(*program, &*counts);
   Response response = JsonResponse(200, body);
   response.headers.emplace_back("ETag", "\"" + std::to_string(program->version) + "\"");
   return response;
