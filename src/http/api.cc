@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/text.h"
+#include "http/json_codec.h"
 #include "http/json_writer.h"
 #include "http/problem.h"
 
@@ -58,6 +59,19 @@ std::optional<int64_t> ExpectedVersion(const Request& request, Response& refusal
     return std::nullopt;
   }
   return *version;
+}
+
+std::string TextField(const boost::json::object& body, const char* name) {
+  const auto* v = body.if_contains(name);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+Response JobAccepted(const jobs::Job& job) {
+  std::string url = "/api/v1/jobs/" + std::to_string(job.id);
+  Response response =
+      JsonResponse(202, boost::json::object{{"job", ToJson(job)}, {"job_url", url}});
+  response.headers.emplace_back("Location", url);
+  return response;
 }
 
 Response QueryProblem(const Error& error) {

@@ -2,11 +2,13 @@
 // every module. Each module's routes live in its own *_routes.cc file.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "core/page.h"
 #include "core/result.h"
 #include "http/router.h"
+#include "jobs/job.h"
 #include "registry/custom_field.h"
 
 namespace spmis::http {
@@ -28,6 +30,11 @@ void AddCycleRoutes(Router& router);
 std::string OpenApiDocument(const std::vector<Route>& routes);
 
 // Helpers shared by route files.
+// A body's text field, or "" when it is missing or not text.
+std::string TextField(const boost::json::object& body, const char* name);
+// 202 Accepted for work queued as a background job: the job, its URL in
+// `job_url` and in Location, to follow its progress.
+Response JobAccepted(const jobs::Job& job);
 // The refusal of a listing: bad query parameters are a 400 (the request line
 // is wrong, not a body); anything else (permission) as Problem(error) says.
 Response QueryProblem(const Error& error);

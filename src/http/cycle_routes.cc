@@ -19,11 +19,6 @@ namespace {
 namespace json = boost::json;
 using cycles::CycleService;
 
-std::string Text(const json::object& body, const char* name) {
-  const auto* v = body.if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
-
 std::optional<int64_t> CycleId(const Request& request) {
   const std::string& text = request.path_params.at("id");
   char* end = nullptr;
@@ -56,7 +51,7 @@ Response CreateCycles(const Request& request, RequestContext& context) {
   if (!body) return Problem(400, "the body must be a JSON object");
   CycleService service(context.database(), context.principal());
   const std::string& code = request.path_params.at("code");
-  if (auto every = Text(*body, "every"); !every.empty()) {
+  if (auto every = TextField(*body, "every"); !every.empty()) {
     auto frequency = cycles::ParseFrequency(every);
     if (!frequency) {
       return Problem(Error::Invalid("the schedule was refused",
@@ -68,8 +63,8 @@ Response CreateCycles(const Request& request, RequestContext& context) {
     for (const auto& c : *made) ids.emplace_back(c.id);
     return JsonResponse(201, json::object{{"cycles", std::move(ids)}});
   }
-  auto start = Date::Parse(Text(*body, "start"));
-  auto end = Date::Parse(Text(*body, "end"));
+  auto start = Date::Parse(TextField(*body, "start"));
+  auto end = Date::Parse(TextField(*body, "end"));
   std::vector<FieldError> errors;
   if (!start) errors.push_back({"start", "must be a date as YYYY-MM-DD"});
   if (!end) errors.push_back({"end", "must be a date as YYYY-MM-DD"});
@@ -104,11 +99,7 @@ Response Generate(const Request& request, RequestContext& context) {
                                    cycles::GenerateJobParameters(*id, context.principal()),
                                    context.actor());
   if (!job.ok()) return Problem(job.error());
-  Response response = JsonResponse(
-      202,
-      json::object{{"job", ToJson(*job)}, {"job_url", "/api/v1/jobs/" + std::to_string(job->id)}});
-  response.headers.emplace_back("Location", "/api/v1/jobs/" + std::to_string(job->id));
-  return response;
+  return JobAccepted(*job);
 }
 
 // submit, approve, reject, cancel: {"comment"?} (a rejection or cancellation needs one)
@@ -117,7 +108,7 @@ Response Decide(const Request& request, RequestContext& context, const std::stri
   if (!id) return Problem(404, "no cycle " + request.path_params.at("id"));
   auto body = JsonObjectBody(request);
   if (!body && !request.body.empty()) return Problem(400, "the body must be a JSON object");
-  std::string comment = body ? Text(*body, "comment") : "";
+  std::string comment = body ? TextField(*body, "comment") : "";
   CycleService service(context.database(), context.principal());
   auto view = action == "submit"    ? service.Submit(*id)
               : action == "approve" ? service.Approve(*id, comment)

@@ -86,11 +86,7 @@ Response Upload(const Request& request, RequestContext& context) {
     std::filesystem::remove(path);
     return Problem(job.error());
   }
-  Response response = JsonResponse(
-      202, boost::json::object{{"job", ToJson(*job)},
-                               {"job_url", "/api/v1/jobs/" + std::to_string(job->id)}});
-  response.headers.emplace_back("Location", "/api/v1/jobs/" + std::to_string(job->id));
-  return response;
+  return JobAccepted(*job);
 }
 
 Response ListImports(const Request& request, RequestContext& context) {

@@ -48,11 +48,6 @@ json::object EventJson(const programs::MembershipEvent& e) {
       {"at", e.at.ToString()}};
 }
 
-std::string Text(const json::object& body, const char* name) {
-  const auto* v = body.if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : "";
-}
-
 // Sets the program fields present in `body`, naming each malformed one.
 void ApplyProgramFields(const json::object& body, Program& p, std::vector<FieldError>& errors) {
   auto text = [&](const char* name, std::string& target) {
@@ -161,8 +156,8 @@ Response CreateProgram(const Request& request, RequestContext& context) {
   if (!body) return Problem(400, "the body must be a JSON object (a program)");
   Program p;
   std::vector<FieldError> errors;
-  p.code = Text(*body, "code");
-  auto target = programs::ParseProgramTarget(Text(*body, "target"));
+  p.code = TextField(*body, "code");
+  auto target = programs::ParseProgramTarget(TextField(*body, "target"));
   if (!target) errors.push_back({"target", "must be groups or individuals"});
   if (target) p.target = *target;
   ApplyProgramFields(*body, p, errors);
@@ -233,7 +228,7 @@ Response StartRun(const Request& request, RequestContext& context) {
   if (!body && !request.body.empty()) return Problem(400, "the body must be a JSON object");
   if (!body) body = json::object{};
   std::vector<FieldError> errors;
-  auto as_of = AsOf(Text(*body, "as_of"), errors);
+  auto as_of = AsOf(TextField(*body, "as_of"), errors);
   programs::EligibilityRunRequest run;
   run.program_code = request.path_params.at("code");
   if (const auto* areas = body->if_contains("areas")) {
@@ -253,11 +248,7 @@ Response StartRun(const Request& request, RequestContext& context) {
                                    programs::EligibilityJobParameters(run, context.principal()),
                                    context.actor());
   if (!job.ok()) return Problem(job.error());
-  Response response = JsonResponse(
-      202,
-      json::object{{"job", ToJson(*job)}, {"job_url", "/api/v1/jobs/" + std::to_string(job->id)}});
-  response.headers.emplace_back("Location", "/api/v1/jobs/" + std::to_string(job->id));
-  return response;
+  return JobAccepted(*job);
 }
 
 Response Preview(const Request& request, RequestContext& context) {
@@ -265,17 +256,17 @@ Response Preview(const Request& request, RequestContext& context) {
   if (!body) return Problem(400, "the body must be a JSON object");
   std::vector<FieldError> errors;
   programs::PreviewRequest preview;
-  preview.program_code = Text(*body, "program");
-  preview.rule = Text(*body, "rule");
+  preview.program_code = TextField(*body, "program");
+  preview.rule = TextField(*body, "rule");
   if (preview.program_code.empty() && preview.rule.empty()) {
     errors.push_back({"rule", "give a rule, or a program whose rule to preview"});
   }
-  if (auto target = Text(*body, "target"); !target.empty()) {
+  if (auto target = TextField(*body, "target"); !target.empty()) {
     preview.target = programs::ParseProgramTarget(target);
     if (!preview.target) errors.push_back({"target", "must be groups or individuals"});
   }
-  if (auto dialect = Text(*body, "dialect"); !dialect.empty()) preview.dialect = dialect;
-  auto as_of = AsOf(Text(*body, "as_of"), errors);
+  if (auto dialect = TextField(*body, "dialect"); !dialect.empty()) preview.dialect = dialect;
+  auto as_of = AsOf(TextField(*body, "as_of"), errors);
   if (const auto* sample = body->if_contains("sample")) {
     if (sample->is_int64() && sample->as_int64() >= 0 && sample->as_int64() <= 1000) {
       preview.sample_size = static_cast<int>(sample->as_int64());
@@ -368,7 +359,7 @@ Response Act(const Request& request, RequestContext& context) {
   }
   auto done = programs::Enrollment(context.db(), context.principal())
                   .Act(request.path_params.at("code"), request.path_params.at("registrant"),
-                       *action, Text(*body, "reason"));
+                       *action, TextField(*body, "reason"));
   if (!done.ok()) return Problem(done.error());
   return JsonResponse(200, MemberJson(*done));
 }

@@ -15,11 +15,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Text(const json::object& body, const char* name) {
-  const auto* v = body.if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 std::optional<Date> DateField(const json::object& body, const char* name,
                               std::vector<FieldError>& errors) {
   const auto* v = body.if_contains(name);
@@ -33,9 +28,9 @@ Response CreateArea(const Request& request, RequestContext& context) {
   auto body = JsonObjectBody(request);
   if (!body) return Problem(400, "the body must be a JSON object (an area)");
   registry::Area area;
-  area.code = Text(*body, "code");
-  area.name = Text(*body, "name");
-  area.parent_code = Text(*body, "parent_code");
+  area.code = TextField(*body, "code");
+  area.name = TextField(*body, "name");
+  area.parent_code = TextField(*body, "parent_code");
   if (const auto* boundary = body->if_contains("boundary"); boundary && !boundary->is_null()) {
     area.boundary_geojson = json::serialize(*boundary);
   }
@@ -49,11 +44,11 @@ Response CreateArea(const Request& request, RequestContext& context) {
 // Sets the group fields present in the body (a change leaves the others).
 void ApplyGroupFields(const json::object& body, registry::Group& group,
                       std::vector<FieldError>& errors) {
-  if (auto id = Text(body, "external_id"); !id.empty()) group.external_id = id;
-  if (auto kind = Text(body, "kind"); !kind.empty()) group.kind = kind;
-  if (body.contains("name")) group.name = Text(body, "name");
+  if (auto id = TextField(body, "external_id"); !id.empty()) group.external_id = id;
+  if (auto kind = TextField(body, "kind"); !kind.empty()) group.kind = kind;
+  if (body.contains("name")) group.name = TextField(body, "name");
   if (body.contains("area_code")) {
-    group.area_code = Text(body, "area_code");
+    group.area_code = TextField(body, "area_code");
     group.area_id.reset();
   }
   if (const auto* custom = body.if_contains("custom")) {
@@ -105,13 +100,13 @@ Response AddMember(const Request& request, RequestContext& context) {
   if (!group.ok()) return Problem(group.error());
   std::vector<FieldError> errors;
   auto person = registry::IndividualService(context.db(), context.principal())
-                    .GetByRegistrantId(Text(*body, "individual_id"));
+                    .GetByRegistrantId(TextField(*body, "individual_id"));
   if (!person.ok()) {
     errors.push_back({"individual_id", "no such individual"});
   }
   registry::Membership membership;
   membership.group_id = group->id;
-  membership.role = Text(*body, "role");
+  membership.role = TextField(*body, "role");
   membership.start_date = DateField(*body, "start_date", errors);
   if (!errors.empty()) return Problem(Error::Invalid("the membership was not saved", errors));
   membership.individual_id = person->id;
