@@ -43,7 +43,7 @@ std::optional<Date> DateOption(const std::string& text, const char* name) {
 struct ProgramOptions {
   std::string database, user;
   std::string code, name, kind = "unconditional_cash", target, rule, priority, dialect;
-  std::string from, to, currency, institution, state;
+  std::string from, to, currency, institution, state, funding_account, funding_bic;
   int64_t max = 0;
   int64_t budget = -1;
   int64_t amount = -1;
@@ -101,6 +101,8 @@ bool ApplyOptions(const ProgramOptions& o, Program& p) {
   if (o.second_approval_above >= 0) p.second_approval_above = o.second_approval_above;
   if (!o.currency.empty()) p.currency = o.currency;
   if (!o.institution.empty()) p.institution = o.institution;
+  if (!o.funding_account.empty()) p.funding_account = o.funding_account;
+  if (!o.funding_bic.empty()) p.funding_bic = o.funding_bic;
   for (auto [text, target, name] :
        {std::tuple{&o.from, &p.period_from, "--from"}, std::tuple{&o.to, &p.period_to, "--to"}}) {
     if (text->empty()) continue;
@@ -352,6 +354,9 @@ void AddProgramCommands(CLI::App& app, int& exit_code) {
     cmd->add_option("--budget", o.budget, "the budget in minor units of --currency");
     cmd->add_option("--currency", o.currency, "ISO 4217 code");
     cmd->add_option("--institution", o.institution, "who runs the program");
+    cmd->add_option("--funding-account", o.funding_account,
+                    "the account payments are made from (IBAN or account number)");
+    cmd->add_option("--funding-bic", o.funding_bic, "the BIC of the funding account's bank");
     cmd->add_option("--amount", o.amount,
                     "the entitlement: this many minor units per beneficiary per cycle");
     cmd->add_option("--amount-rule", o.amount_rule,

@@ -64,6 +64,8 @@ void ApplyProgramFields(const json::object& body, Program& p, std::vector<FieldE
   text("name", p.name);
   text("currency", p.currency);
   text("institution", p.institution);
+  text("funding_account", p.funding_account);
+  text("funding_bic", p.funding_bic);
   text("dialect", p.dialect);
   text("rule", p.rules.eligibility);
   text("priority", p.rules.priority);

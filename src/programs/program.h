@@ -69,6 +69,10 @@ struct Program {
   std::string institution;
   // Cycles whose total is above this many minor units need a second approval.
   std::optional<int64_t> second_approval_above;
+  // The account payments are made from (IBAN or account number) and its
+  // bank's BIC, written into ISO 20022 payment files.
+  std::string funding_account;
+  std::string funding_bic;
   ProgramState state = ProgramState::kDraft;
   std::string dialect = "standard";  // of the rules: standard | openspp
   ProgramRules rules;                // the current version

@@ -10,8 +10,14 @@ constexpr const char* kSelect =
     "p.max_beneficiaries, p.budget_minor, p.currency, p.institution, p.state, p.dialect, "
     "p.rule_version, p.version, p.created_by, p.created_at, p.updated_at, r.eligibility, "
     "r.priority, r.created_by, r.created_at, r.amount_fixed, r.amount_rule, r.amount_cap, "
-    "r.in_kind_items, p.second_approval_above FROM programs p JOIN program_rules r "
+    "r.in_kind_items, p.second_approval_above, p.funding_account, p.funding_bic FROM programs p "
+    "JOIN program_rules r "
     "ON r.program_id = p.id AND r.version = p.rule_version ";
+
+std::optional<std::string> NonEmpty(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
 
 std::vector<InKindItem> DecodeItems(const std::string& text) {
   std::vector<InKindItem> items;
@@ -65,6 +71,8 @@ Program Read(store::Statement& row) {
   p.rules.amount_cap = row.OptionalInt(24);
   p.rules.in_kind_items = DecodeItems(row.OptionalText(25).value_or(""));
   p.second_approval_above = row.OptionalInt(26);
+  p.funding_account = row.OptionalText(27).value_or("");
+  p.funding_bic = row.OptionalText(28).value_or("");
   return p;
 }
 
@@ -75,11 +83,6 @@ std::string EncodeItems(const std::vector<InKindItem>& items) {
     array.push_back({{"item", i.item}, {"quantity", i.quantity}, {"unit", i.unit}});
   }
   return boost::json::serialize(array);
-}
-
-std::optional<std::string> NonEmpty(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  return text;
 }
 
 }  // namespace
@@ -108,8 +111,10 @@ void ProgramRepository::Insert(Program& p) {
   auto insert = db_.Prepare(
       "INSERT INTO programs (code, name, kind, target, period_from, period_to, "
       "max_beneficiaries, budget_minor, currency, institution, state, dialect, rule_version, "
-      "version, created_by, created_at, updated_at, second_approval_above) VALUES ($1, $2, $3, "
-      "$4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $14, $15, $16) RETURNING id");
+      "version, created_by, created_at, updated_at, second_approval_above, funding_account, "
+      "funding_bic) VALUES "
+      "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, 1, $13, $14, $15, $16, $17, $18) "
+      "RETURNING id");
   insert->Bind(1, p.code)
       .Bind(2, p.name)
       .Bind(3, ProgramKindName(p.kind))
@@ -125,7 +130,9 @@ void ProgramRepository::Insert(Program& p) {
       .Bind(13, p.created_by)
       .Bind(14, p.created_at)
       .Bind(15, p.updated_at)
-      .Bind(16, p.second_approval_above);
+      .Bind(16, p.second_approval_above)
+      .Bind(17, NonEmpty(p.funding_account))
+      .Bind(18, NonEmpty(p.funding_bic));
   insert->Step();
   p.id = insert->Int(0);
   insert->Reset();
@@ -144,7 +151,8 @@ bool ProgramRepository::Update(Program& p, int64_t expected_version, bool new_ru
       "UPDATE programs SET name = $1, kind = $2, period_from = $3, period_to = $4, "
       "max_beneficiaries = $5, budget_minor = $6, currency = $7, institution = $8, state = $9, "
       "dialect = $10, rule_version = $11, version = version + 1, updated_at = $12, "
-      "second_approval_above = $15 WHERE id = $13 AND version = $14");
+      "second_approval_above = $15, funding_account = $16, funding_bic = $17 WHERE id = $13 AND "
+      "version = $14");
   update->Bind(1, p.name)
       .Bind(2, ProgramKindName(p.kind))
       .Bind(3, p.period_from)
@@ -159,7 +167,9 @@ bool ProgramRepository::Update(Program& p, int64_t expected_version, bool new_ru
       .Bind(12, p.updated_at)
       .Bind(13, p.id)
       .Bind(14, expected_version)
-      .Bind(15, p.second_approval_above);
+      .Bind(15, p.second_approval_above)
+      .Bind(16, NonEmpty(p.funding_account))
+      .Bind(17, NonEmpty(p.funding_bic));
   if (update->Execute() != 1) return false;
   if (new_rules) InsertRules(p.id, p.rules);
   p.version = expected_version + 1;

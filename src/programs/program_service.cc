@@ -40,7 +40,9 @@ std::string AuditJson(const Program& p) {
                  {"amount", OptionalInt(p.rules.amount_fixed)},
                  {"amount_rule", p.rules.amount_rule},
                  {"amount_cap", OptionalInt(p.rules.amount_cap)},
-                 {"second_approval_above", OptionalInt(p.second_approval_above)}};
+                 {"second_approval_above", OptionalInt(p.second_approval_above)},
+                 {"funding_account", p.funding_account},
+                 {"funding_bic", p.funding_bic}};
   return json::serialize(o);
 }
 

@@ -1,0 +1,116 @@
+#include "payments/payment.h"
+
+#include <cctype>
+
+namespace spmis::payments {
+
+const char* ChannelName(Channel channel) {
+  switch (channel) {
+    case Channel::kBankTransfer:
+      return "bank_transfer";
+    case Channel::kMobileMoney:
+      return "mobile_money";
+    case Channel::kCash:
+      return "cash";
+  }
+  return "cash";
+}
+
+std::optional<Channel> ParseChannel(std::string_view name) {
+  if (name == "bank_transfer" || name == "bank") return Channel::kBankTransfer;
+  if (name == "mobile_money" || name == "mobile") return Channel::kMobileMoney;
+  if (name == "cash") return Channel::kCash;
+  return std::nullopt;
+}
+
+const char* PaymentStateName(PaymentState state) {
+  switch (state) {
+    case PaymentState::kPending:
+      return "pending";
+    case PaymentState::kPaid:
+      return "paid";
+    case PaymentState::kFailed:
+      return "failed";
+  }
+  return "pending";
+}
+
+std::optional<PaymentState> ParsePaymentState(std::string_view name) {
+  if (name == "pending") return PaymentState::kPending;
+  if (name == "paid") return PaymentState::kPaid;
+  if (name == "failed") return PaymentState::kFailed;
+  return std::nullopt;
+}
+
+bool LooksLikeIban(std::string_view account) {
+  return account.size() >= 4 && std::isupper(static_cast<unsigned char>(account[0])) &&
+         std::isupper(static_cast<unsigned char>(account[1])) &&
+         std::isdigit(static_cast<unsigned char>(account[2])) &&
+         std::isdigit(static_cast<unsigned char>(account[3]));
+}
+
+bool IbanChecks(std::string_view iban) {
+  std::string compact;
+  for (char c : iban) {
+    if (c != ' ') compact += c;
+  }
+  if (compact.size() < 15 || compact.size() > 34 || !LooksLikeIban(compact)) return false;
+  std::string rearranged = compact.substr(4) + compact.substr(0, 4);
+  int remainder = 0;
+  for (char c : rearranged) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isdigit(u)) {
+      remainder = (remainder * 10 + (c - '0')) % 97;
+    } else if (std::isupper(u)) {
+      int value = c - 'A' + 10;
+      remainder = (remainder * 100 + value) % 97;
+    } else {
+      return false;
+    }
+  }
+  return remainder == 1;
+}
+
+std::string CheckDetails(const PaymentDetails& d) {
+  if (d.provider.empty()) return "the provider is missing";
+  if (!d.bic.empty()) {
+    bool shaped = d.bic.size() == 8 || d.bic.size() == 11;
+    for (char c : d.bic) shaped = shaped && std::isalnum(static_cast<unsigned char>(c));
+    if (!shaped) return "the BIC '" + d.bic + "' is not 8 or 11 letters and digits";
+  }
+  switch (d.channel) {
+    case Channel::kBankTransfer: {
+      if (d.account.empty()) return "the bank account is missing";
+      if (LooksLikeIban(d.account)) {
+        if (!IbanChecks(d.account)) return "the IBAN '" + d.account + "' fails its check digits";
+        return "";
+      }
+      bool shaped = d.account.size() >= 5 && d.account.size() <= 34;
+      for (char c : d.account) shaped = shaped && std::isalnum(static_cast<unsigned char>(c));
+      if (!shaped) return "the bank account '" + d.account + "' is not 5 to 34 letters and digits";
+      return "";
+    }
+    case Channel::kMobileMoney: {
+      if (d.account.empty()) return "the wallet number is missing";
+      std::string_view digits = d.account;
+      if (digits[0] == '+') digits.remove_prefix(1);
+      bool shaped = digits.size() >= 8 && digits.size() <= 15 && digits[0] != '0';
+      for (char c : digits) shaped = shaped && std::isdigit(static_cast<unsigned char>(c));
+      if (!shaped) {
+        return "the wallet number '" + d.account +
+               "' is not an international phone number (8 to 15 digits)";
+      }
+      return "";
+    }
+    case Channel::kCash:
+      return "";
+  }
+  return "";
+}
+
+std::string EndToEndId(int64_t cycle_id, int64_t entitlement_id, int attempt) {
+  return "SPMIS-C" + std::to_string(cycle_id) + "-E" + std::to_string(entitlement_id) + "-" +
+         std::to_string(attempt);
+}
+
+}  // namespace spmis::payments

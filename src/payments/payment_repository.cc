@@ -1,0 +1,462 @@
+#include "payments/payment_repository.h"
+
+#include "store/query_builder.h"
+
+namespace spmis::payments {
+namespace {
+
+std::optional<std::string> NonEmpty(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+const char* KindName(RegistrantKind kind) { return RegistrantKindName(kind); }
+
+// The entitlements of cycle $1 that can be paid now, joined with the
+// payment details of registrants of kind $2.
+std::string PayableFrom(RegistrantKind kind, bool reissue) {
+  std::string sql =
+      " FROM entitlements e LEFT JOIN payment_details d ON d.registrant_kind = $2 AND "
+      "d.registrant_id = e.registrant_id ";
+  sql += kind == RegistrantKind::kGroup ? "LEFT JOIN registry_groups g ON g.id = e.registrant_id "
+                                        : "LEFT JOIN individuals i ON i.id = e.registrant_id ";
+  sql += reissue ? "WHERE e.cycle_id = $1 AND e.state IN ('approved', 'failed') "
+                 : "WHERE e.cycle_id = $1 AND e.state = 'approved' ";
+  sql +=
+      "AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.entitlement_id = e.id AND p.state <> "
+      "'failed') ";
+  return sql;
+}
+
+// Whom a payment is made out to: the account holder when recorded, else the
+// individual, or the head of the group (else the group's name).
+std::string NameExpression(RegistrantKind kind) {
+  if (kind == RegistrantKind::kIndividual) {
+    return "COALESCE(d.holder_name, TRIM(i.given_name || ' ' || i.family_name))";
+  }
+  return "COALESCE(d.holder_name, (SELECT TRIM(h.given_name || ' ' || h.family_name) FROM "
+         "group_memberships m JOIN individuals h ON h.id = m.individual_id WHERE m.group_id = "
+         "e.registrant_id AND m.role = 'head' AND m.end_date IS NULL), g.name)";
+}
+
+PaymentDetails ReadDetails(store::Statement& row, int at, RegistrantKind kind, int64_t id) {
+  PaymentDetails d;
+  d.kind = kind;
+  d.registrant_id = id;
+  d.channel = ParseChannel(row.Text(at)).value_or(Channel::kCash);
+  d.provider = row.Text(at + 1);
+  d.account = row.Text(at + 2);
+  d.bic = row.OptionalText(at + 3).value_or("");
+  d.holder_name = row.OptionalText(at + 4).value_or("");
+  return d;
+}
+
+constexpr const char* kBatchColumns =
+    "SELECT id, cycle_id, sequence, channel, provider, payments, total_minor, currency, "
+    "created_by, created_at, exported_at FROM payment_batches ";
+
+PaymentBatch ReadBatch(store::Statement& row) {
+  PaymentBatch b;
+  b.id = row.Int(0);
+  b.cycle_id = row.Int(1);
+  b.sequence = static_cast<int>(row.Int(2));
+  b.channel = ParseChannel(row.Text(3)).value_or(Channel::kCash);
+  b.provider = row.Text(4);
+  b.payments = row.Int(5);
+  b.total_minor = row.Int(6);
+  b.currency = row.Text(7);
+  b.created_by = row.Text(8);
+  b.created_at = row.TimestampAt(9);
+  b.exported_at = row.OptionalTimestamp(10);
+  return b;
+}
+
+// "($1, $2, ...)" after `first - 1` earlier parameters.
+std::string Placeholders(size_t count, int first) {
+  std::string list = "(";
+  for (size_t i = 0; i < count; ++i) {
+    if (i) list += ", ";
+    list += "$" + std::to_string(first + static_cast<int>(i));
+  }
+  return list + ")";
+}
+
+constexpr size_t kInListLimit = 1000;
+
+}  // namespace
+
+void PaymentRepository::SaveDetails(PaymentDetails& d) {
+  auto save = db_.Prepare(
+      "INSERT INTO payment_details (registrant_kind, registrant_id, channel, provider, account, "
+      "bic, holder_name, version, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, "
+      "$8, $9) ON CONFLICT (registrant_kind, registrant_id) DO UPDATE SET channel = $3, provider "
+      "= $4, account = $5, bic = $6, holder_name = $7, version = payment_details.version + 1, "
+      "updated_by = $8, updated_at = $9 RETURNING version");
+  save->Bind(1, KindName(d.kind))
+      .Bind(2, d.registrant_id)
+      .Bind(3, ChannelName(d.channel))
+      .Bind(4, d.provider)
+      .Bind(5, d.account)
+      .Bind(6, NonEmpty(d.bic))
+      .Bind(7, NonEmpty(d.holder_name))
+      .Bind(8, d.updated_by)
+      .Bind(9, d.updated_at);
+  save->Step();
+  d.version = save->Int(0);
+  save->Reset();
+}
+
+std::optional<PaymentDetails> PaymentRepository::FindDetails(RegistrantKind kind, int64_t id) {
+  auto query = db_.Prepare(
+      "SELECT channel, provider, account, bic, holder_name, version, updated_by, updated_at FROM "
+      "payment_details WHERE registrant_kind = $1 AND registrant_id = $2");
+  query->Bind(1, KindName(kind)).Bind(2, id);
+  if (!query->Step()) return std::nullopt;
+  PaymentDetails d = ReadDetails(*query, 0, kind, id);
+  d.version = query->Int(5);
+  d.updated_by = query->Text(6);
+  d.updated_at = query->TimestampAt(7);
+  query->Reset();
+  return d;
+}
+
+std::vector<PayableGroup> PaymentRepository::PayableGroups(int64_t cycle_id, RegistrantKind kind,
+                                                           bool reissue) {
+  auto query = db_.Prepare("SELECT DISTINCT d.channel, d.provider" + PayableFrom(kind, reissue));
+  query->Bind(1, cycle_id).Bind(2, KindName(kind));
+  std::vector<PayableGroup> groups;
+  while (query->Step()) {
+    PayableGroup g;
+    if (!query->IsNull(0)) {
+      g.channel = ParseChannel(query->Text(0));
+      g.provider = query->Text(1);
+    }
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+std::vector<Payable> PaymentRepository::Payables(int64_t cycle_id, RegistrantKind kind,
+                                                 bool reissue, const PayableGroup& group,
+                                                 int64_t after, int limit) {
+  std::string sql =
+      "SELECT e.id, e.registrant_id, e.amount_minor, e.currency, e.state, d.channel, d.provider, "
+      "d.account, d.bic, d.holder_name, (SELECT COALESCE(MAX(p.attempt), 0) FROM payments p "
+      "WHERE p.entitlement_id = e.id), " +
+      NameExpression(kind) + PayableFrom(kind, reissue) + "AND e.id > $3 ";
+  sql += group.channel ? "AND d.channel = $5 AND d.provider = $6 " : "AND d.channel IS NULL ";
+  sql += "ORDER BY e.id LIMIT $4";
+  auto query = db_.Prepare(sql);
+  query->Bind(1, cycle_id).Bind(2, KindName(kind)).Bind(3, after).Bind(4, int64_t{limit});
+  if (group.channel) query->Bind(5, ChannelName(*group.channel)).Bind(6, group.provider);
+  std::vector<Payable> list;
+  while (query->Step()) {
+    Payable p;
+    p.entitlement_id = query->Int(0);
+    p.registrant_id = query->Int(1);
+    p.amount_minor = query->Int(2);
+    p.currency = query->Text(3);
+    p.failed_before = query->Text(4) == "failed";
+    if (!query->IsNull(5)) p.details = ReadDetails(*query, 5, kind, p.registrant_id);
+    p.last_attempt = static_cast<int>(query->Int(10));
+    p.name = query->OptionalText(11).value_or("");
+    list.push_back(std::move(p));
+  }
+  return list;
+}
+
+void PaymentRepository::InsertBatch(PaymentBatch& b) {
+  auto next =
+      db_.Prepare("SELECT COALESCE(MAX(sequence), 0) + 1 FROM payment_batches WHERE cycle_id = $1");
+  next->Bind(1, b.cycle_id);
+  next->Step();
+  b.sequence = static_cast<int>(next->Int(0));
+  next->Reset();
+  auto insert = db_.Prepare(
+      "INSERT INTO payment_batches (cycle_id, sequence, channel, provider, payments, "
+      "total_minor, currency, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+      "$9) RETURNING id");
+  insert->Bind(1, b.cycle_id)
+      .Bind(2, b.sequence)
+      .Bind(3, ChannelName(b.channel))
+      .Bind(4, b.provider)
+      .Bind(5, b.payments)
+      .Bind(6, b.total_minor)
+      .Bind(7, b.currency)
+      .Bind(8, b.created_by)
+      .Bind(9, b.created_at);
+  insert->Step();
+  b.id = insert->Int(0);
+  insert->Reset();
+}
+
+void PaymentRepository::SetBatchTotals(int64_t batch_id, int64_t payments, int64_t total_minor) {
+  auto update =
+      db_.Prepare("UPDATE payment_batches SET payments = $1, total_minor = $2 WHERE id = $3");
+  update->Bind(1, payments).Bind(2, total_minor).Bind(3, batch_id).Execute();
+}
+
+void PaymentRepository::MarkExported(int64_t batch_id, Timestamp at) {
+  auto update = db_.Prepare(
+      "UPDATE payment_batches SET exported_at = $1 WHERE id = $2 AND exported_at IS NULL");
+  update->Bind(1, at).Bind(2, batch_id).Execute();
+}
+
+std::optional<PaymentBatch> PaymentRepository::FindBatch(int64_t id) {
+  auto query = db_.Prepare(std::string(kBatchColumns) + "WHERE id = $1");
+  query->Bind(1, id);
+  if (!query->Step()) return std::nullopt;
+  PaymentBatch b = ReadBatch(*query);
+  query->Reset();
+  return b;
+}
+
+std::vector<PaymentBatch> PaymentRepository::Batches(int64_t cycle_id) {
+  auto query = db_.Prepare(std::string(kBatchColumns) + "WHERE cycle_id = $1 ORDER BY sequence");
+  query->Bind(1, cycle_id);
+  std::vector<PaymentBatch> list;
+  while (query->Step()) list.push_back(ReadBatch(*query));
+  return list;
+}
+
+void PaymentRepository::InsertPayments(const std::vector<Payment>& payments, Timestamp at) {
+  if (payments.empty()) return;
+  auto writer = db_.BulkInsert(
+      "payments", {"batch_id", "cycle_id", "entitlement_id", "registrant_id", "attempt",
+                   "end_to_end_id", "amount_minor", "currency", "name", "channel", "provider",
+                   "account", "bic", "state", "created_at", "updated_at"});
+  for (const auto& p : payments) {
+    writer->Add(p.batch_id);
+    writer->Add(p.cycle_id);
+    writer->Add(p.entitlement_id);
+    writer->Add(p.registrant_id);
+    writer->Add(int64_t{p.attempt});
+    writer->Add(p.end_to_end_id);
+    writer->Add(p.amount_minor);
+    writer->Add(p.currency);
+    writer->Add(p.name);
+    writer->Add(ChannelName(p.channel));
+    writer->Add(p.provider);
+    writer->Add(p.account);
+    writer->Add(NonEmpty(p.bic));
+    writer->Add(PaymentStateName(p.state));
+    writer->Add(at);
+    writer->Add(at);
+    writer->EndRow();
+  }
+  writer->Finish();
+}
+
+std::vector<Payment> PaymentRepository::PaymentsOf(int64_t batch_id, int64_t after_id, int limit) {
+  auto query = db_.Prepare(
+      "SELECT id, batch_id, cycle_id, entitlement_id, registrant_id, attempt, end_to_end_id, "
+      "amount_minor, currency, name, channel, provider, account, bic, state, reason FROM payments "
+      "WHERE batch_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+  query->Bind(1, batch_id).Bind(2, after_id).Bind(3, int64_t{limit});
+  std::vector<Payment> list;
+  while (query->Step()) {
+    Payment p;
+    p.id = query->Int(0);
+    p.batch_id = query->Int(1);
+    p.cycle_id = query->Int(2);
+    p.entitlement_id = query->Int(3);
+    p.registrant_id = query->Int(4);
+    p.attempt = static_cast<int>(query->Int(5));
+    p.end_to_end_id = query->Text(6);
+    p.amount_minor = query->Int(7);
+    p.currency = query->Text(8);
+    p.name = query->Text(9);
+    p.channel = ParseChannel(query->Text(10)).value_or(Channel::kCash);
+    p.provider = query->Text(11);
+    p.account = query->Text(12);
+    p.bic = query->OptionalText(13).value_or("");
+    p.state = ParsePaymentState(query->Text(14)).value_or(PaymentState::kPending);
+    p.reason = query->OptionalText(15).value_or("");
+    list.push_back(std::move(p));
+  }
+  return list;
+}
+
+std::vector<PaymentStatus> PaymentRepository::ByEndToEndIds(const std::vector<std::string>& ids) {
+  std::vector<PaymentStatus> found;
+  for (size_t start = 0; start < ids.size(); start += kInListLimit) {
+    size_t count = std::min(kInListLimit, ids.size() - start);
+    auto query = db_.Prepare(
+        "SELECT id, cycle_id, entitlement_id, end_to_end_id, amount_minor, currency, state FROM "
+        "payments WHERE end_to_end_id IN " +
+        Placeholders(count, 1));
+    for (size_t i = 0; i < count; ++i) query->Bind(static_cast<int>(i) + 1, ids[start + i]);
+    while (query->Step()) {
+      PaymentStatus s;
+      s.id = query->Int(0);
+      s.cycle_id = query->Int(1);
+      s.entitlement_id = query->Int(2);
+      s.end_to_end_id = query->Text(3);
+      s.amount_minor = query->Int(4);
+      s.currency = query->Text(5);
+      s.state = ParsePaymentState(query->Text(6)).value_or(PaymentState::kPending);
+      found.push_back(std::move(s));
+    }
+  }
+  return found;
+}
+
+void PaymentRepository::SetStates(const std::vector<int64_t>& payment_ids,
+                                  const std::vector<int64_t>& entitlement_ids, PaymentState state,
+                                  const std::string& reason,
+                                  std::optional<int64_t> reconciliation_id, Timestamp at) {
+  // A pending payment leaves its entitlement approved (to be paid).
+  const char* entitlement_state = state == PaymentState::kPaid     ? "paid"
+                                  : state == PaymentState::kFailed ? "failed"
+                                                                   : "approved";
+  for (size_t start = 0; start < payment_ids.size(); start += kInListLimit) {
+    size_t count = std::min(kInListLimit, payment_ids.size() - start);
+    auto update = db_.Prepare(
+        "UPDATE payments SET state = $1, reason = $2, reconciliation_id = $3, updated_at = $4 "
+        "WHERE id IN " +
+        Placeholders(count, 5));
+    update->Bind(1, PaymentStateName(state))
+        .Bind(2, NonEmpty(reason))
+        .Bind(3, reconciliation_id)
+        .Bind(4, at);
+    for (size_t i = 0; i < count; ++i)
+      update->Bind(static_cast<int>(i) + 5, payment_ids[start + i]);
+    update->Execute();
+  }
+  for (size_t start = 0; start < entitlement_ids.size(); start += kInListLimit) {
+    size_t count = std::min(kInListLimit, entitlement_ids.size() - start);
+    auto update = db_.Prepare("UPDATE entitlements SET state = $1, updated_at = $2 WHERE id IN " +
+                              Placeholders(count, 3));
+    update->Bind(1, entitlement_state).Bind(2, at);
+    for (size_t i = 0; i < count; ++i) {
+      update->Bind(static_cast<int>(i) + 3, entitlement_ids[start + i]);
+    }
+    update->Execute();
+  }
+}
+
+void PaymentRepository::ReopenEntitlements(const std::vector<int64_t>& ids, Timestamp at) {
+  for (size_t start = 0; start < ids.size(); start += kInListLimit) {
+    size_t count = std::min(kInListLimit, ids.size() - start);
+    auto update = db_.Prepare(
+        "UPDATE entitlements SET state = 'approved', updated_at = $1 WHERE state = 'failed' AND "
+        "id IN " +
+        Placeholders(count, 2));
+    update->Bind(1, at);
+    for (size_t i = 0; i < count; ++i) update->Bind(static_cast<int>(i) + 2, ids[start + i]);
+    update->Execute();
+  }
+}
+
+void PaymentRepository::AddEvents(const std::vector<PaymentEvent>& events,
+                                  std::optional<int64_t> reconciliation_id,
+                                  const std::string& actor, Timestamp at) {
+  if (events.empty()) return;
+  auto writer = db_.BulkInsert("payment_events", {"payment_id", "from_state", "to_state", "reason",
+                                                  "reconciliation_id", "actor", "at"});
+  for (const auto& e : events) {
+    writer->Add(e.payment_id);
+    writer->Add(PaymentStateName(e.from));
+    writer->Add(PaymentStateName(e.to));
+    writer->Add(NonEmpty(e.reason));
+    writer->Add(reconciliation_id);
+    writer->Add(actor);
+    writer->Add(at);
+    writer->EndRow();
+  }
+  writer->Finish();
+}
+
+int64_t PaymentRepository::OpenEntitlements(int64_t cycle_id) {
+  auto query = db_.Prepare(
+      "SELECT COUNT(*) FROM entitlements WHERE cycle_id = $1 AND state IN ('approved', "
+      "'failed')");
+  query->Bind(1, cycle_id);
+  query->Step();
+  int64_t count = query->Int(0);
+  query->Reset();
+  return count;
+}
+
+void PaymentRepository::InsertReconciliation(Reconciliation& r) {
+  auto insert = db_.Prepare(
+      "INSERT INTO reconciliations (file_name, checksum, format, state, created_by, created_at) "
+      "VALUES ($1, $2, $3, 'running', $4, $5) RETURNING id");
+  insert->Bind(1, r.file_name)
+      .Bind(2, r.checksum)
+      .Bind(3, r.format)
+      .Bind(4, r.created_by)
+      .Bind(5, r.created_at);
+  insert->Step();
+  r.id = insert->Int(0);
+  insert->Reset();
+}
+
+void PaymentRepository::FinishReconciliation(const Reconciliation& r, Timestamp at) {
+  auto update = db_.Prepare(
+      "UPDATE reconciliations SET lines = $1, paid = $2, failed = $3, pending = $4, unchanged = "
+      "$5, problems = $6, state = 'done', finished_at = $7 WHERE id = $8");
+  update->Bind(1, r.lines)
+      .Bind(2, r.paid)
+      .Bind(3, r.failed)
+      .Bind(4, r.pending)
+      .Bind(5, r.unchanged)
+      .Bind(6, r.problems)
+      .Bind(7, at)
+      .Bind(8, r.id)
+      .Execute();
+}
+
+std::optional<Reconciliation> PaymentRepository::FindReconciliation(int64_t id) {
+  auto query = db_.Prepare(
+      "SELECT id, file_name, checksum, format, lines, paid, failed, pending, unchanged, problems, "
+      "state, created_by, created_at FROM reconciliations WHERE id = $1");
+  query->Bind(1, id);
+  if (!query->Step()) return std::nullopt;
+  Reconciliation r;
+  r.id = query->Int(0);
+  r.file_name = query->Text(1);
+  r.checksum = query->Text(2);
+  r.format = query->Text(3);
+  r.lines = query->Int(4);
+  r.paid = query->Int(5);
+  r.failed = query->Int(6);
+  r.pending = query->Int(7);
+  r.unchanged = query->Int(8);
+  r.problems = query->Int(9);
+  r.done = query->Text(10) == "done";
+  r.created_by = query->Text(11);
+  r.created_at = query->TimestampAt(12);
+  query->Reset();
+  return r;
+}
+
+void PaymentRepository::AddProblems(int64_t reconciliation_id,
+                                    const std::vector<ReconciliationProblem>& problems) {
+  if (problems.empty()) return;
+  auto writer = db_.BulkInsert("reconciliation_problems",
+                               {"reconciliation_id", "line", "end_to_end_id", "problem"});
+  for (const auto& p : problems) {
+    writer->Add(reconciliation_id);
+    writer->Add(p.line);
+    writer->Add(p.end_to_end_id);
+    writer->Add(p.problem);
+    writer->EndRow();
+  }
+  writer->Finish();
+}
+
+std::vector<ReconciliationProblem> PaymentRepository::Problems(int64_t reconciliation_id,
+                                                               int64_t after_line, int limit) {
+  auto query = db_.Prepare(
+      "SELECT line, end_to_end_id, problem FROM reconciliation_problems WHERE reconciliation_id "
+      "= $1 AND line > $2 ORDER BY line LIMIT $3");
+  query->Bind(1, reconciliation_id).Bind(2, after_line).Bind(3, int64_t{limit});
+  std::vector<ReconciliationProblem> list;
+  while (query->Step()) {
+    list.push_back({query->Int(0), std::string(query->Text(1)), std::string(query->Text(2))});
+  }
+  return list;
+}
+
+}  // namespace spmis::payments
