@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/cycle_command.h"
+#include "cli/payment_command.h"
 #include "cli/program_command.h"
 
 namespace spmis::cli {
@@ -196,6 +197,7 @@ int Main(int argc, char** argv) {
 
   AddProgramCommands(app, exit_code);
   AddCycleCommands(app, exit_code);
+  AddPaymentCommands(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -7,9 +7,7 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/acting_user.h"
-#include "cli/commands.h"
-#include "cli/open_database.h"
+#include "cli/command_support.h"
 #include "cycles/cycle_service.h"
 #include "http/delivery_json.h"
 
@@ -25,24 +23,9 @@ struct CycleOptions {
   bool json = false;
 };
 
-int Report(const Error& error) {
-  std::cerr << "error: " << error.ToString() << "\n";
-  return error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable ? kExitFailed
-                                                                                     : kExitRefused;
-}
-
-// Runs `act` with the database and the acting principal, or returns why not.
 template <typename Act>
 int WithService(const CycleOptions& o, bool user_required, Act act) {
-  if (user_required && o.user.empty()) {
-    std::cerr << "error: name the acting user with --user (maker-checker)\n";
-    return kExitRefused;
-  }
-  auto database = OpenMigratedDatabase(o.database);
-  if (!database) return kExitFailed;
-  auto principal = ActingPrincipal(*database, o.user);
-  if (!principal) return kExitRefused;
-  return act(*database, *principal);
+  return WithActingUser(o.database, o.user, user_required, act);
 }
 
 int Show(const cycles::CycleView& view, bool as_json) {
@@ -88,7 +71,7 @@ void AddCycleCommands(CLI::App& app, int& exit_code) {
     }
     exit_code = WithService(*create, false, [&](store::Database& db, const Principal& who) {
       auto made = CycleService(db, who).Create(create->program, *start, *end);
-      if (!made.ok()) return Report(made.error());
+      if (!made.ok()) return ReportError(made.error());
       std::cout << made->id << "\n";
       return kExitOk;
     });
@@ -106,7 +89,7 @@ void AddCycleCommands(CLI::App& app, int& exit_code) {
     exit_code = WithService(*schedule, false, [&](store::Database& db, const Principal& who) {
       auto made = CycleService(db, who).Schedule(schedule->program,
                                                  *cycles::ParseFrequency(schedule->every));
-      if (!made.ok()) return Report(made.error());
+      if (!made.ok()) return ReportError(made.error());
       for (const auto& c : *made) std::cout << c.id << "\n";
       return kExitOk;
     });
@@ -132,7 +115,7 @@ void AddCycleCommands(CLI::App& app, int& exit_code) {
                           }
                         });
       if (progress) std::cerr << "\n";
-      if (!job.ok()) return Report(job.error());
+      if (!job.ok()) return ReportError(job.error());
       if (job->state != jobs::JobState::kSucceeded) {
         std::cerr << "error: " << job->error.value_or("the generation failed") << "\n";
         return kExitRefused;
@@ -167,7 +150,7 @@ void AddCycleCommands(CLI::App& app, int& exit_code) {
                         : name == "approve" ? service.Approve(options->cycle, options->comment)
                         : name == "reject"  ? service.Reject(options->cycle, options->comment)
                                             : service.Cancel(options->cycle, options->comment);
-            if (!view.ok()) return Report(view.error());
+            if (!view.ok()) return ReportError(view.error());
             return Show(*view, false);
           });
     });
@@ -182,7 +165,7 @@ void AddCycleCommands(CLI::App& app, int& exit_code) {
   show_cmd->callback([&exit_code, show] {
     exit_code = WithService(*show, false, [&](store::Database& db, const Principal& who) {
       auto view = CycleService(db, who).Get(show->cycle);
-      if (!view.ok()) return Report(view.error());
+      if (!view.ok()) return ReportError(view.error());
       return Show(*view, show->json);
     });
   });

@@ -81,6 +81,7 @@ std::string GenerationJson(const GenerationSummary& s) {
                  {"created", s.created},
                  {"existing", s.existing},
                  {"refused", s.refused},
+                 {"nothing_due", s.nothing_due},
                  {"total_minor", s.total_minor}};
   if (!s.first_refusal.empty()) o["first_refusal"] = s.first_refusal;
   return json::serialize(o);
@@ -260,6 +261,10 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
           }
           bool capped = rules.amount_cap && amount > *rules.amount_cap;
           if (capped) amount = *rules.amount_cap;
+          if (amount == 0 && items.empty()) {
+            ++summary.nothing_due;  // nothing to pay: no entitlement to approve or pay
+            continue;
+          }
           Entitlement e;
           e.cycle_id = cycle.id;
           e.registrant_id = range.ids[i];

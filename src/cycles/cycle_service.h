@@ -41,6 +41,7 @@ struct GenerationSummary {
   int64_t created = 0;
   int64_t existing = 0;       // already entitled (an earlier or interrupted run)
   int64_t refused = 0;        // the rule failed or gave a negative amount
+  int64_t nothing_due = 0;    // the amount came to 0 and there are no in-kind items
   std::string first_refusal;  // one reason, to fix the rule
   int64_t total_minor = 0;    // of the entitlements created
 };

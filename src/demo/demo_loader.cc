@@ -2,8 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "demo/demo_payments.h"
 #include "demo/demo_programs.h"
 #include "demo/population.h"
+#include "payments/payment_repository.h"
 #include "programs/logic_pack_repository.h"
 #include "programs/program_service.h"
 #include "registry/area_service.h"
@@ -90,6 +92,16 @@ Result<std::string> RunDemoLoad(jobs::JobContext& context) {
   registry::IndividualRepository people(*connection);
   registry::GroupRepository groups(*connection);
   registry::HistoryRepository history(*connection);
+  payments::PaymentRepository payment_details(*connection);
+  auto save_details = [&](RegistrantKind kind, int64_t id,
+                          std::optional<payments::PaymentDetails> d, Timestamp at) {
+    if (!d) return;
+    d->kind = kind;
+    d->registrant_id = id;
+    d->updated_by = actor.name;
+    d->updated_at = at;
+    payment_details.SaveDetails(*d);
+  };
   int64_t individuals = 0;
   for (int64_t n = 0; n < options.households; ++n) {
     if (context.CancelRequested()) return Error::Precondition("cancelled");
@@ -105,6 +117,7 @@ Result<std::string> RunDemoLoad(jobs::JobContext& context) {
     group.created_at = group.updated_at = now;
     groups.Insert(group);
     history.Append(Created(RegistrantKind::kGroup, group.id, actor, now));
+    save_details(RegistrantKind::kGroup, group.id, HouseholdPaymentDetails(demo), now);
     for (const auto& member : demo.members) {
       registry::Individual person;
       person.external_id = member.external_id;
@@ -124,6 +137,8 @@ Result<std::string> RunDemoLoad(jobs::JobContext& context) {
       person.created_at = person.updated_at = now;
       people.Insert(person);
       history.Append(Created(RegistrantKind::kIndividual, person.id, actor, now));
+      save_details(RegistrantKind::kIndividual, person.id,
+                   PersonPaymentDetails(member, generator.as_of()), now);
       registry::Membership membership;
       membership.group_id = group.id;
       membership.individual_id = person.id;
@@ -149,6 +164,14 @@ Result<std::string> RunDemoLoad(jobs::JobContext& context) {
     group.created_at = group.updated_at = now;
     groups.Insert(group);
     history.Append(Created(RegistrantKind::kGroup, group.id, actor, now));
+    {
+      // Personas are paid to a demo wallet each.
+      payments::PaymentDetails wallet;
+      wallet.channel = payments::Channel::kMobileMoney;
+      wallet.provider = "M-Pesa";
+      wallet.account = "+2547000000" + persona.external_id.substr(persona.external_id.size() - 2);
+      save_details(RegistrantKind::kGroup, group.id, wallet, now);
+    }
     for (size_t i = 0; i < persona.members.size(); ++i) {
       const PersonaMember& member = persona.members[i];
       registry::Individual person;

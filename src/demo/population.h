@@ -70,6 +70,7 @@ class PopulationGenerator {
   PopulationGenerator(uint64_t seed, Date as_of = *Date::FromYmd(2026, 1, 1));
 
   const std::vector<DemoArea>& areas() const { return areas_; }
+  Date as_of() const { return as_of_; }
   // The next household (numbered from 1).
   DemoHousehold NextHousehold();
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "demo/demo_payments.h"
 #include "demo/population.h"
 #include "importer/csv_writer.h"
 
@@ -70,8 +71,9 @@ Result<PopulationFileSummary> WritePopulationFiles(const std::string& directory,
   if (ec) return Error::Invalid("cannot create " + directory + ": " + ec.message());
   auto path = [&](const char* name) { return (std::filesystem::path(directory) / name).string(); };
   importer::CsvWriter areas(path("areas.csv")), people(path("individuals.csv")),
-      groups(path("groups.csv")), members(path("memberships.csv")), truth(path("duplicates.csv"));
-  for (auto* w : {&areas, &people, &groups, &members, &truth}) {
+      groups(path("groups.csv")), members(path("memberships.csv")), truth(path("duplicates.csv")),
+      details(path("payment_details.csv"));
+  for (auto* w : {&areas, &people, &groups, &members, &truth, &details}) {
     if (!w->ok()) return Error::Invalid("cannot write into " + directory);
   }
   {
@@ -91,6 +93,12 @@ Result<PopulationFileSummary> WritePopulationFiles(const std::string& directory,
   groups.Row({"external_id", "kind", "name", "area_code", "income", "farming", "land_hectares"});
   members.Row({"group_external_id", "individual_external_id", "role", "start_date"});
   truth.Row({"original_external_id", "duplicate_external_id", "difference"});
+  details.Row({"group_external_id", "individual_external_id", "channel", "provider", "account"});
+  auto write_details = [&](const std::string& group, const std::string& individual,
+                           const std::optional<payments::PaymentDetails>& d) {
+    if (!d) return;
+    details.Row({group, individual, payments::ChannelName(d->channel), d->provider, d->account});
+  };
   auto write_person = [&](const DemoPerson& p) {
     people.Row({p.external_id, p.given_name, p.family_name, p.sex, p.birth_date.ToString(),
                 p.area_code, p.national_id, p.phone, p.disability ? "yes" : "no",
@@ -102,8 +110,10 @@ Result<PopulationFileSummary> WritePopulationFiles(const std::string& directory,
     groups.Row({h.external_id, "household", h.name, h.area_code, std::to_string(h.income),
                 h.farming ? "yes" : "no", Number(h.land_hectares)});
     ++summary.households;
+    write_details(h.external_id, "", HouseholdPaymentDetails(h));
     for (const auto& member : h.members) {
       write_person(member);
+      write_details("", member.external_id, PersonPaymentDetails(member, generator.as_of()));
       members.Row({h.external_id, member.external_id, member.role, h.registered_on.ToString()});
       ++summary.memberships;
       if (duplicates_rng.Chance(0.01)) {
@@ -116,7 +126,9 @@ Result<PopulationFileSummary> WritePopulationFiles(const std::string& directory,
       }
     }
   }
-  for (auto* w : {&areas, &people, &groups, &members, &truth}) SPMIS_RETURN_IF_ERROR(w->Close());
+  for (auto* w : {&areas, &people, &groups, &members, &truth, &details}) {
+    SPMIS_RETURN_IF_ERROR(w->Close());
+  }
   return summary;
 }
 

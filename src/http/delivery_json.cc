@@ -99,4 +99,95 @@ json::object CycleToJson(const cycles::CycleView& v) {
                       {"version", c.version}};
 }
 
+json::object PaymentDetailsToJson(const payments::PaymentDetails& d) {
+  return json::object{{"beneficiary_id", RegistrantId{d.kind, d.registrant_id}.ToString()},
+                      {"channel", payments::ChannelName(d.channel)},
+                      {"provider", d.provider},
+                      {"account", d.account},
+                      {"bic", OptionalText(d.bic)},
+                      {"holder_name", OptionalText(d.holder_name)},
+                      {"version", d.version},
+                      {"updated_by", d.updated_by},
+                      {"updated_at", d.updated_at.ToString()}};
+}
+
+json::object BatchToJson(const payments::PaymentBatch& b) {
+  return json::object{
+      {"id", b.id},
+      {"cycle", b.cycle_id},
+      {"sequence", b.sequence},
+      {"channel", payments::ChannelName(b.channel)},
+      {"provider", b.provider},
+      {"payments", b.payments},
+      {"total_minor", b.total_minor},
+      {"currency", b.currency},
+      {"created_by", b.created_by},
+      {"created_at", b.created_at.ToString()},
+      {"exported_at", b.exported_at ? json::value(b.exported_at->ToString()) : nullptr}};
+}
+
+json::object BatchCreationToJson(const payments::BatchCreation& c) {
+  json::array batches, exceptions;
+  for (const auto& b : c.batches) batches.push_back(BatchToJson(b));
+  for (const auto& e : c.exception_list) {
+    exceptions.push_back({{"entitlement", e.entitlement_id},
+                          {"beneficiary_id", e.beneficiary_id},
+                          {"amount_minor", e.amount_minor},
+                          {"problem", e.problem}});
+  }
+  return json::object{{"batches", std::move(batches)},
+                      {"payments", c.payments},
+                      {"total_minor", c.total_minor},
+                      {"exceptions", c.exceptions},
+                      {"exception_list", std::move(exceptions)}};
+}
+
+json::object PaymentToJson(const payments::Payment& p) {
+  return json::object{{"id", p.id},
+                      {"batch", p.batch_id},
+                      {"entitlement", p.entitlement_id},
+                      {"attempt", p.attempt},
+                      {"end_to_end_id", p.end_to_end_id},
+                      {"amount_minor", p.amount_minor},
+                      {"currency", p.currency},
+                      {"name", p.name},
+                      {"channel", payments::ChannelName(p.channel)},
+                      {"provider", p.provider},
+                      {"account", p.account},
+                      {"state", payments::PaymentStateName(p.state)},
+                      {"reason", OptionalText(p.reason)}};
+}
+
+json::object ReconciliationToJson(const payments::Reconciliation& r,
+                                  const std::vector<payments::ReconciliationProblem>* problems,
+                                  const std::vector<int64_t>* ended_cycles) {
+  json::object o{{"id", r.id},
+                 {"file", r.file_name},
+                 {"sha256", r.checksum},
+                 {"format", r.format},
+                 {"state", r.done ? "done" : "running"},
+                 {"lines", r.lines},
+                 {"paid", r.paid},
+                 {"failed", r.failed},
+                 {"pending", r.pending},
+                 {"unchanged", r.unchanged},
+                 {"problems", r.problems},
+                 {"created_by", r.created_by},
+                 {"created_at", r.created_at.ToString()}};
+  if (problems) {
+    json::array list;
+    for (const auto& p : *problems) {
+      list.push_back(
+          {{"line", p.line}, {"end_to_end_id", p.end_to_end_id}, {"problem", p.problem}});
+    }
+    o["problems_list"] = std::move(list);
+  }
+  if (ended_cycles) {
+    json::array ended;
+    for (int64_t id : *ended_cycles) ended.push_back(id);
+    o["ended_cycles"] = std::move(ended);
+  }
+  return o;
+}
+
 }  // namespace spmis::http
