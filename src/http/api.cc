@@ -1,6 +1,7 @@
 #include "http/api.h"
 
 #include <boost/json.hpp>
+#include <filesystem>
 
 #include "core/text.h"
 #include "http/json_codec.h"
@@ -21,6 +22,7 @@ Router BuildApiRouter() {
   AddImportRoutes(router);
   AddProgramRoutes(router);
   AddCycleRoutes(router);
+  AddPaymentRoutes(router);
   // Last, so that it describes every route, itself included.
   Route openapi{"GET", "/api/v1/openapi.json", "This document: the API in OpenAPI 3.1",
                 Access::Public(), nullptr};
@@ -129,6 +131,27 @@ int64_t ParseNewestFirstCursor(const Request& request, std::vector<FieldError>& 
     return INT64_MAX;
   }
   return position->id;
+}
+
+std::filesystem::path UploadDirectory() {
+  const char* configured = std::getenv("SPMIS_UPLOAD_DIR");
+  std::filesystem::path dir = configured && *configured
+                                  ? std::filesystem::path(configured)
+                                  : std::filesystem::temp_directory_path() / "spmis-uploads";
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// The client's file name is kept as a label only: never a path.
+std::string SafeFileName(std::string_view name) {
+  size_t slash = name.find_last_of("/\\");
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  std::string out;
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
+  }
+  if (out.empty() || out == "." || out == ".." || !IsValidUtf8(out)) out = "upload";
+  return out.substr(0, 200);
 }
 
 }  // namespace spmis::http

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <filesystem>
 
 #include "core/page.h"
 #include "core/result.h"
@@ -25,6 +26,7 @@ void AddIndividualWriteRoutes(Router& router);
 void AddRegistryWriteRoutes(Router& router);
 void AddProgramRoutes(Router& router);
 void AddCycleRoutes(Router& router);
+void AddPaymentRoutes(Router& router);
 
 // The OpenAPI 3.1 document of these routes, as JSON text.
 std::string OpenApiDocument(const std::vector<Route>& routes);
@@ -49,6 +51,11 @@ std::optional<int64_t> ExpectedVersion(const Request& request, Response& refusal
 // levels deep one.
 std::optional<boost::json::object> JsonObjectBody(const Request& request);
 Response JsonResponse(int status, const boost::json::value& body);
+// Where uploaded files wait to be processed: $SPMIS_UPLOAD_DIR, else a
+// folder in the system's temporary directory (created when missing).
+std::filesystem::path UploadDirectory();
+// The client's file name kept as a label only: never a path, valid UTF-8.
+std::string SafeFileName(std::string_view name);
 // Parses "limit" (default 50, 1..1000) into `limit`; false after adding an error.
 bool ParseLimit(const Request& request, int& limit, std::vector<FieldError>& errors);
 

@@ -11,6 +11,7 @@
 #include "audit/read_recorder.h"
 #include "auth/sign_in.h"
 #include "auth/user_service.h"
+#include "core/money.h"
 #include "core/registrant_id.h"
 #include "cycles/cycle_service.h"
 #include "demo/demo_loader.h"
@@ -601,7 +602,7 @@ TEST_P(HttpApiTest, ProgramsGoFromARuleToABeneficiaryList) {
 }
 
 // A cycle from creation to approval over the API, each step by its role.
-TEST_P(HttpApiTest, ACycleIsPreparedByFinanceAndApprovedBySomeoneElse) {
+TEST_P(HttpApiTest, ACycleIsPreparedApprovedPaidAndReconciledEachStepByItsRole) {
   auto [officer_cookie, officer_csrf] = LogInAs("officer.cycle", Role::kEnrollmentOfficer);
   auto [finance_cookie, finance_csrf] = LogInAs("finance.cycle", Role::kFinanceOfficer);
   auto [manager_cookie, manager_csrf] = LogInAs("manager.cycle", Role::kProgramManager);
@@ -656,6 +657,77 @@ TEST_P(HttpApiTest, ACycleIsPreparedByFinanceAndApprovedBySomeoneElse) {
   EXPECT_EQ(entitlements.at("total").as_int64(), count);
   EXPECT_EQ(entitlements.at("items").at(0).at("state").as_string(), "approved");
   EXPECT_EQ(entitlements.at("items").at(0).at("amount_minor").as_int64() % 30000, 0);
+
+  // Payments: batches per provider, exceptions listed, files, reconciliation.
+  auto finance_json = [&](const std::string& target) {
+    HttpResult result = finance("GET", target, "");
+    EXPECT_EQ(result.status, 200) << target << ": " << result.body;
+    return boost::json::parse(result.body);
+  };
+  ExpectProblem(manager("POST", cycle + "/batches", "{}"), 403);
+  ExpectProblem(finance("POST", cycle + "/batches", R"j({"max_size": 0})j"), 422);
+  HttpResult batched = finance("POST", cycle + "/batches", R"j({"max_size": 50})j");
+  ASSERT_EQ(batched.status, 201) << batched.body;
+  auto made = boost::json::parse(batched.body);
+  const auto& batches = made.at("batches").as_array();
+  ASSERT_FALSE(batches.empty());
+  EXPECT_LE(batches.at(0).at("payments").as_int64(), 50);
+  int64_t exceptions = made.at("exceptions").as_int64();
+  HttpResult listed_exceptions = finance("GET", cycle + "/payment-exceptions", "");
+  ASSERT_EQ(listed_exceptions.status, 200) << listed_exceptions.body;
+  EXPECT_EQ(boost::json::parse(listed_exceptions.body).at("exceptions").as_int64(), exceptions);
+  // Running it again pays no one twice.
+  HttpResult again = finance("POST", cycle + "/batches", "{}");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(boost::json::parse(again.body).at("payments").as_int64(), 0);
+  EXPECT_EQ(finance_json(cycle).at("state").as_string(), "distributing");
+
+  std::string batch = "/api/v1/batches/" + std::to_string(batches.at(0).at("id").as_int64());
+  ExpectProblem(finance("GET", batch + "/export?format=pain.001", ""), 412);  // no funding account
+  auto program = finance_json("/api/v1/programs/CHILD-GRANT");
+  HttpResult funded =
+      HttpRequest(server_->port(), "PATCH", "/api/v1/programs/CHILD-GRANT",
+                  R"j({"funding_account": "GB82WEST12345698765432", "funding_bic": "NWBKGB2L"})j",
+                  {{"Cookie", manager_cookie},
+                   {"X-CSRF-Token", manager_csrf},
+                   {"If-Match", "\"" + std::to_string(program.at("version").as_int64()) + "\""}});
+  ASSERT_EQ(funded.status, 200) << funded.body;
+  HttpResult xml = finance("GET", batch + "/export?format=pain.001", "");
+  ASSERT_EQ(xml.status, 200) << xml.body;
+  EXPECT_NE(xml.body.find("pain.001.001.09"), std::string::npos);
+  EXPECT_EQ(finance("GET", batch + "/export?format=pain.001", "").body, xml.body);
+  EXPECT_EQ(xml.headers.at("x-content-sha256").size(), 64u);
+  HttpResult csv = finance("GET", batch + "/export?format=csv", "");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.body.rfind("end_to_end_id,beneficiary_id,name,amount,currency,channel", 0), 0u);
+
+  HttpResult payments = finance("GET", batch + "/payments?limit=2", "");
+  ASSERT_EQ(payments.status, 200) << payments.body;
+  auto first = boost::json::parse(payments.body).at("items").at(0);
+  std::string e2e(first.at("end_to_end_id").as_string());
+  int64_t amount = first.at("amount_minor").as_int64();
+  std::string status = "end_to_end_id,status,amount,reason\n" + e2e + ",paid," +
+                       Money(amount, "KES").ToMajorString() + ",\nSPMIS-C0-E0-1,paid,1.00,\n";
+  const std::string boundary = "----spmis-status";
+  HttpResult reconciled =
+      HttpRequest(server_->port(), "POST", "/api/v1/reconciliations",
+                  Multipart({{"file", "status.csv", status}}, boundary),
+                  {{"Cookie", finance_cookie},
+                   {"X-CSRF-Token", finance_csrf},
+                   {"Content-Type", "multipart/form-data; boundary=" + boundary}});
+  ASSERT_EQ(reconciled.status, 201) << reconciled.body;
+  auto record = boost::json::parse(reconciled.body);
+  EXPECT_EQ(record.at("paid").as_int64(), 1);
+  EXPECT_EQ(record.at("problems").as_int64(), 1);
+  EXPECT_EQ(record.at("problems_list").at(0).at("problem").as_string(),
+            "no payment has this end-to-end id");
+  std::string url = reconciled.headers.at("location");
+  HttpResult problems = finance("GET", url + "/problems", "");
+  ASSERT_EQ(problems.status, 200) << problems.body;
+  EXPECT_EQ(boost::json::parse(problems.body).at("items").as_array().size(), 1u);
+  auto paid = finance_json(cycle).at("totals");
+  EXPECT_EQ(paid.at("paid").as_int64(), amount);
+  EXPECT_TRUE(paid.at("balanced").as_bool());
 }
 
 TEST_P(HttpApiTest, AdministratorsManageUsersAndClientsOverTheApi) {

@@ -19,27 +19,6 @@
 namespace spmis::http {
 namespace {
 
-std::filesystem::path UploadDirectory() {
-  const char* configured = std::getenv("SPMIS_UPLOAD_DIR");
-  std::filesystem::path dir = configured && *configured
-                                  ? std::filesystem::path(configured)
-                                  : std::filesystem::temp_directory_path() / "spmis-uploads";
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-// The client's file name is kept as a label only: never a path.
-std::string SafeFileName(std::string_view name) {
-  size_t slash = name.find_last_of("/\\");
-  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
-  std::string out;
-  for (char c : name) {
-    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
-  }
-  if (out.empty() || out == "." || out == ".." || !IsValidUtf8(out)) out = "upload";
-  return out.substr(0, 200);
-}
-
 Response Upload(const Request& request, RequestContext& context) {
   auto parts = ParseMultipartForm(request.Header("content-type").value_or(""), request.body);
   if (!parts.ok()) return Problem(400, parts.error().message);

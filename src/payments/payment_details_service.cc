@@ -42,7 +42,6 @@ std::string MaskAccount(const std::string& account) {
 }
 
 Status PaymentDetailsService::MayWrite() const {
-  if (principal_.Has(Permission::kRegistryWrite)) return OkStatus();
   return principal_.Require(Permission::kPaymentManage);
 }
 
@@ -90,9 +89,7 @@ Result<PaymentDetails> PaymentDetailsService::Set(const std::string& registrant,
 }
 
 Result<PaymentDetails> PaymentDetailsService::Get(const std::string& registrant) {
-  if (!principal_.Has(Permission::kRegistryRead)) {
-    SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kPaymentRead));
-  }
+  SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kPaymentRead));
   SPMIS_ASSIGN_OR_RETURN(RegistrantId id, Resolve(registrant));
   auto details = PaymentRepository(db_).FindDetails(id.kind, id.number);
   if (!details) return Error::NotFound(registrant + " has no payment details");

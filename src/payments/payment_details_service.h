@@ -1,7 +1,7 @@
 // PaymentDetailsService: where each beneficiary is paid, for the Principal it
-// is built with. Setting details needs registry.write or payment.manage and
-// the registrant within the user's areas; reading needs registry.read or
-// payment.read. Details are checked (see CheckDetails) before they are kept;
+// is built with. Setting details needs payment.manage (finance officers own
+// where money goes) and the registrant within the user's areas; reading
+// needs payment.read. Details are checked (see CheckDetails) before they are kept;
 // every change is audited, with account numbers masked in the trail.
 //
 // A details file (CSV or XLSX) has a header with the columns channel,
