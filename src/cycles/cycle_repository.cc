@@ -109,6 +109,7 @@ std::unordered_set<int64_t> CycleRepository::EntitledIn(int64_t cycle_id, int64_
 void CycleRepository::InsertEntitlements(const std::vector<Entitlement>& entitlements,
                                          Timestamp at) {
   if (entitlements.empty()) return;
+  const std::string at_text = at.ToString();  // once, not per row
   auto writer = db_.BulkInsert(
       "entitlements", {"cycle_id", "registrant_id", "amount_minor", "currency", "items", "state",
                        "rule_version", "inputs", "created_at", "updated_at"});
@@ -121,8 +122,8 @@ void CycleRepository::InsertEntitlements(const std::vector<Entitlement>& entitle
     writer->Add(EntitlementStateName(e.state));
     writer->Add(static_cast<int64_t>(e.rule_version));
     writer->Add(e.inputs);
-    writer->Add(at);
-    writer->Add(at);
+    writer->Add(at_text);
+    writer->Add(at_text);
     writer->EndRow();
   }
   writer->Finish();

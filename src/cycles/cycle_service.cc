@@ -172,6 +172,11 @@ Result<CycleView> CycleService::Get(int64_t cycle_id) {
   return CycleView{cycle, cycles.Totals(cycle_id), cycles.Approvals(cycle_id)};
 }
 
+Result<Cycle> CycleService::Find(int64_t cycle_id) {
+  auto connection = database_.Acquire();
+  return Load(*connection, cycle_id);
+}
+
 Result<std::vector<Cycle>> CycleService::List(const std::string& program_code) {
   SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kCycleRead));
   auto connection = database_.Acquire();
@@ -221,6 +226,10 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
   summary.rule_version = rules.version;
   const std::string items = ItemsJson(rules.in_kind_items);
   const int64_t fixed = rules.amount_fixed.value_or(0);
+  const std::string inputs_prefix =
+      R"({"as_of":")" + as_of.ToString() + R"(","fixed":)" + std::to_string(fixed) +
+      R"(,"cap":)" + (rules.amount_cap ? std::to_string(*rules.amount_cap) : "null") +
+      R"(,"from_rule":)";
   CycleRepository cycles(db);
   programs::MembershipRepository memberships(db);
   bool cancelled = false;
@@ -272,13 +281,9 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
           e.currency = program.currency;
           e.items = items;
           e.rule_version = rules.version;
-          json::object inputs{
-              {"fixed", fixed},
-              {"from_rule", *from_rule},
-              {"cap", rules.amount_cap ? json::value(*rules.amount_cap) : json::value(nullptr)},
-              {"capped", capped},
-              {"as_of", as_of.ToString()}};
-          e.inputs = json::serialize(inputs);
+          // Written by hand: a JSON object per entitlement, a million times a cycle.
+          e.inputs = inputs_prefix + std::to_string(*from_rule) +
+                     (capped ? R"(,"capped":true})" : R"(,"capped":false})");
           summary.total_minor += amount;
           created.push_back(std::move(e));
         }

@@ -62,6 +62,8 @@ class CycleService {
   // its start) to its end.
   Result<std::vector<Cycle>> Schedule(const std::string& program_code, Frequency frequency);
   Result<CycleView> Get(int64_t cycle_id);
+  // The cycle alone, without the totals Get sums over its entitlements.
+  Result<Cycle> Find(int64_t cycle_id);
   Result<std::vector<Cycle>> List(const std::string& program_code);
   Result<GenerationSummary> Generate(int64_t cycle_id, jobs::JobContext* progress);
   Result<CycleView> Submit(int64_t cycle_id);

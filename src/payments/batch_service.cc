@@ -4,6 +4,12 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include "audit/audit_log.h"
 #include "cycles/cycle_repository.h"
@@ -55,6 +61,67 @@ std::string Hex(const unsigned char* bytes, size_t size) {
   return hex;
 }
 
+// Reads the payables a chunk ahead on its own connection and thread while
+// the caller writes the previous chunk: reading and writing each take about
+// half of a large run. Rethrows a reader's failure from Next().
+class ChunkReader {
+ public:
+  using Read = std::function<std::vector<Payable>(PaymentRepository&, int64_t after)>;
+  ChunkReader(store::Database& database, Read read)
+      : thread_([this, &database, read = std::move(read)] { Run(database, read); }) {}
+  ~ChunkReader() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  // The next chunk; empty at the end.
+  std::vector<Payable> Next() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
+    if (failure_) std::rethrow_exception(failure_);
+    if (ready_.empty()) return {};
+    std::vector<Payable> chunk = std::move(ready_.front());
+    ready_.pop_front();
+    changed_.notify_all();
+    return chunk;
+  }
+
+ private:
+  void Run(store::Database& database, const Read& read) {
+    try {
+      auto connection = database.Acquire();
+      PaymentRepository source(*connection);
+      int64_t after = 0;
+      while (true) {
+        std::vector<Payable> chunk = read(source, after);
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return ready_.size() < 2 || stop_; });
+        if (stop_ || chunk.empty()) break;
+        after = chunk.back().entitlement_id;
+        ready_.push_back(std::move(chunk));
+        changed_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      failure_ = std::current_exception();
+    }
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    changed_.notify_all();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::vector<Payable>> ready_;
+  bool stop_ = false;
+  bool finished_ = false;
+  std::exception_ptr failure_;
+  std::thread thread_;  // last: started once the rest is ready
+};
+
 }  // namespace
 
 Result<BatchCreation> BatchService::Create(int64_t cycle_id, const BatchOptions& options) {
@@ -68,7 +135,7 @@ Result<BatchCreation> BatchService::Create(int64_t cycle_id, const BatchOptions&
     if (e.kind() != store::DatabaseError::Kind::kConstraint) throw;
     return Error::Conflict(
         "another batch creation for cycle " + std::to_string(cycle_id) +
-        " ran at the same time; the batches already written stand: run it again for the rest");
+        " ran at the same time and this run wrote nothing: run it again for what is left");
   }
 }
 
@@ -81,9 +148,8 @@ Result<BatchCreation> BatchService::Exceptions(int64_t cycle_id, bool include_fa
 
 Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& options,
                                          bool write) {
-  SPMIS_ASSIGN_OR_RETURN(cycles::CycleView view,
-                         cycles::CycleService(database_, principal_).Get(cycle_id));
-  const cycles::Cycle& cycle = view.cycle;
+  SPMIS_ASSIGN_OR_RETURN(cycles::Cycle cycle,
+                         cycles::CycleService(database_, principal_).Find(cycle_id));
   if (cycle.state != CycleState::kApproved && cycle.state != CycleState::kDistributing) {
     return Error::Precondition("cycle " + std::to_string(cycle_id) + " is " +
                                cycles::CycleStateName(cycle.state) +
@@ -95,115 +161,112 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
                          programs::ProgramService(db, principal_).Get(cycle.program_code));
   const RegistrantKind kind = KindOf(program);
   PaymentRepository payments(db);
-  std::vector<PayableGroup> groups = payments.PayableGroups(cycle_id, kind, options.reissue_failed);
-  // Providers in a stable order; those without details last.
-  std::sort(groups.begin(), groups.end(), [](const PayableGroup& a, const PayableGroup& b) {
-    if (a.channel.has_value() != b.channel.has_value()) return a.channel.has_value();
-    if (a.channel && *a.channel != *b.channel) return *a.channel < *b.channel;
-    return a.provider < b.provider;
-  });
 
+  // One pass over the payables in entitlement order, one open batch per
+  // channel and provider; all of it in one transaction, so a crash leaves
+  // none of this run's batches and running again starts afresh.
   BatchCreation result;
-  bool distributing = cycle.state == CycleState::kDistributing;
-  // The batch being written, with its transaction.
   std::optional<store::Transaction> transaction;
-  PaymentBatch batch;
+  std::map<std::pair<Channel, std::string>, PaymentBatch> open;
   std::vector<Payment> buffered;
   std::vector<int64_t> reissued;
+  const Timestamp now = Timestamp::Now();
   auto flush = [&] {
-    payments.InsertPayments(buffered, batch.created_at);
+    payments.InsertPayments(buffered, now);
     buffered.clear();
-    payments.ReopenEntitlements(reissued, batch.created_at);
+    payments.ReopenEntitlements(reissued, now);
     reissued.clear();
   };
-  auto close_batch = [&] {
-    if (!transaction) return;
-    flush();
+  auto close_batch = [&](const PaymentBatch& batch) {
     payments.SetBatchTotals(batch.id, batch.payments, batch.total_minor);
     audit::AuditLog(db).Append(principal_.actor(), "create", "payment_batch",
                                std::to_string(batch.id), std::nullopt, BatchJson(batch));
-    transaction->Commit();
-    transaction.reset();
     result.batches.push_back(batch);
   };
-
-  for (const PayableGroup& group : groups) {
-    const bool skipped =
-        group.channel && !options.provider.empty() && group.provider != options.provider;
-    if (skipped) continue;
-    int64_t after = 0;
-    while (true) {
-      std::vector<Payable> chunk =
-          payments.Payables(cycle_id, kind, options.reissue_failed, group, after, kChunk);
-      if (chunk.empty()) break;
-      for (const Payable& p : chunk) {
-        after = p.entitlement_id;
-        if (std::string problem = ProblemOf(p); !problem.empty()) {
-          ++result.exceptions;
-          if (result.exception_list.size() < kMaxListed) {
-            result.exception_list.push_back({p.entitlement_id,
-                                             RegistrantId{kind, p.registrant_id}.ToString(),
-                                             p.amount_minor, std::move(problem)});
-          }
-          continue;
+  ChunkReader reader(database_, [&](PaymentRepository& source, int64_t after) {
+    return source.Payables(cycle_id, kind, options.reissue_failed, after, kChunk);
+  });
+  while (true) {
+    std::vector<Payable> chunk = reader.Next();
+    if (chunk.empty()) break;
+    for (const Payable& p : chunk) {
+      if (std::string problem = ProblemOf(p); !problem.empty()) {
+        ++result.exceptions;
+        if (result.exception_list.size() < kMaxListed) {
+          result.exception_list.push_back({p.entitlement_id,
+                                           RegistrantId{kind, p.registrant_id}.ToString(),
+                                           p.amount_minor, std::move(problem)});
         }
-        if (!write) continue;
-        if (!transaction) {
-          transaction.emplace(db);
-          if (!distributing) {
-            cycles::CycleRepository cycles(db);
-            auto current = cycles.Find(cycle_id);
-            if (current->state == CycleState::kApproved) {
-              current->state = CycleState::kDistributing;
-              current->updated_at = Timestamp::Now();
-              cycles.Update(*current, current->version);
-              audit::AuditLog(db).Append(principal_.actor(), "distribute", "cycle",
-                                         std::to_string(cycle_id), R"({"state":"approved"})",
-                                         R"({"state":"distributing"})");
-            }
-            distributing = true;
+        continue;
+      }
+      if (!write || (!options.provider.empty() && p.details->provider != options.provider)) {
+        continue;
+      }
+      if (!transaction) {
+        transaction.emplace(db);
+        if (cycle.state == CycleState::kApproved) {
+          cycles::CycleRepository cycles(db);
+          auto current = cycles.Find(cycle_id);
+          if (current->state == CycleState::kApproved) {
+            current->state = CycleState::kDistributing;
+            current->updated_at = now;
+            cycles.Update(*current, current->version);
+            audit::AuditLog(db).Append(principal_.actor(), "distribute", "cycle",
+                                       std::to_string(cycle_id), R"({"state":"approved"})",
+                                       R"({"state":"distributing"})");
           }
-          batch = PaymentBatch{};
-          batch.cycle_id = cycle_id;
-          batch.channel = *group.channel;
-          batch.provider = group.provider;
-          batch.currency = p.currency;
-          batch.created_by = principal_.name;
-          batch.created_at = Timestamp::Now();
-          payments.InsertBatch(batch);
         }
-        Payment payment;
-        payment.batch_id = batch.id;
-        payment.cycle_id = cycle_id;
-        payment.entitlement_id = p.entitlement_id;
-        payment.registrant_id = p.registrant_id;
-        payment.attempt = p.last_attempt + 1;
-        payment.end_to_end_id = EndToEndId(cycle_id, p.entitlement_id, payment.attempt);
-        payment.amount_minor = p.amount_minor;
-        payment.currency = p.currency;
-        payment.name = p.name.empty() ? RegistrantId{kind, p.registrant_id}.ToString() : p.name;
-        payment.channel = p.details->channel;
-        payment.provider = p.details->provider;
-        payment.account = p.details->account;
-        payment.bic = p.details->bic;
-        if (p.failed_before) reissued.push_back(p.entitlement_id);
-        buffered.push_back(std::move(payment));
-        ++batch.payments;
-        batch.total_minor += p.amount_minor;
-        ++result.payments;
-        result.total_minor += p.amount_minor;
-        if (buffered.size() >= static_cast<size_t>(kChunk)) flush();
-        if (options.max_size > 0 && batch.payments >= options.max_size) close_batch();
+      }
+      auto key = std::pair{p.details->channel, p.details->provider};
+      PaymentBatch& batch = open[key];
+      if (batch.id == 0) {
+        batch.cycle_id = cycle_id;
+        batch.channel = p.details->channel;
+        batch.provider = p.details->provider;
+        batch.currency = p.currency;
+        batch.created_by = principal_.name;
+        batch.created_at = now;
+        payments.InsertBatch(batch);
+      }
+      Payment payment;
+      payment.batch_id = batch.id;
+      payment.cycle_id = cycle_id;
+      payment.entitlement_id = p.entitlement_id;
+      payment.registrant_id = p.registrant_id;
+      payment.attempt = p.last_attempt + 1;
+      payment.end_to_end_id = EndToEndId(cycle_id, p.entitlement_id, payment.attempt);
+      payment.amount_minor = p.amount_minor;
+      payment.currency = p.currency;
+      payment.name = p.name.empty() ? RegistrantId{kind, p.registrant_id}.ToString() : p.name;
+      payment.channel = p.details->channel;
+      payment.provider = p.details->provider;
+      payment.account = p.details->account;
+      payment.bic = p.details->bic;
+      if (p.failed_before) reissued.push_back(p.entitlement_id);
+      buffered.push_back(std::move(payment));
+      ++batch.payments;
+      batch.total_minor += p.amount_minor;
+      ++result.payments;
+      result.total_minor += p.amount_minor;
+      if (options.max_size > 0 && batch.payments >= options.max_size) {
+        close_batch(batch);
+        open.erase(key);
       }
     }
-    close_batch();
+    if (write) flush();
   }
+  if (transaction) {
+    for (const auto& [key, batch] : open) close_batch(batch);
+    transaction->Commit();
+  }
+  std::sort(result.batches.begin(), result.batches.end(),
+            [](const PaymentBatch& a, const PaymentBatch& b) { return a.id < b.id; });
   return result;
 }
 
 Result<std::vector<PaymentBatch>> BatchService::List(int64_t cycle_id) {
   SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kPaymentRead));
-  SPMIS_RETURN_IF_ERROR(cycles::CycleService(database_, principal_).Get(cycle_id));
+  SPMIS_RETURN_IF_ERROR(cycles::CycleService(database_, principal_).Find(cycle_id));
   auto connection = database_.Acquire();
   return PaymentRepository(*connection).Batches(cycle_id);
 }
@@ -216,7 +279,7 @@ Result<PaymentBatch> BatchService::Get(int64_t batch_id) {
     batch = PaymentRepository(*connection).FindBatch(batch_id);
   }
   if (!batch) return Error::NotFound("no payment batch " + std::to_string(batch_id));
-  auto cycle = cycles::CycleService(database_, principal_).Get(batch->cycle_id);
+  auto cycle = cycles::CycleService(database_, principal_).Find(batch->cycle_id);
   if (!cycle.ok()) return Error::NotFound("no payment batch " + std::to_string(batch_id));
   return std::move(*batch);
 }
@@ -231,19 +294,19 @@ Result<ExportSummary> BatchService::Export(int64_t batch_id, ExportFormat format
                                            std::ostream& out) {
   SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kPaymentManage));
   SPMIS_ASSIGN_OR_RETURN(PaymentBatch batch, Get(batch_id));
-  SPMIS_ASSIGN_OR_RETURN(cycles::CycleView view,
-                         cycles::CycleService(database_, principal_).Get(batch.cycle_id));
+  SPMIS_ASSIGN_OR_RETURN(cycles::Cycle cycle,
+                         cycles::CycleService(database_, principal_).Find(batch.cycle_id));
   auto connection = database_.Acquire();
   store::Connection& db = *connection;
   SPMIS_ASSIGN_OR_RETURN(programs::Program program,
-                         programs::ProgramService(db, principal_).Get(view.cycle.program_code));
+                         programs::ProgramService(db, principal_).Get(cycle.program_code));
   BatchHeader header;
   header.batch = batch;
-  header.cycle_id = view.cycle.id;
-  header.cycle_sequence = view.cycle.sequence;
+  header.cycle_id = cycle.id;
+  header.cycle_sequence = cycle.sequence;
   header.program_code = program.code;
   header.beneficiary_kind = KindOf(program);
-  header.execution_date = std::max(view.cycle.start_date, batch.created_at.date());
+  header.execution_date = std::max(cycle.start_date, batch.created_at.date());
   header.debtor = {program.institution.empty() ? program.name : program.institution,
                    program.funding_account, program.funding_bic};
   std::unique_ptr<PaymentFileWriter> writer;

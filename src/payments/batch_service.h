@@ -7,10 +7,12 @@
 //   failed ones (a new attempt, a new end-to-end id). Entitlements whose
 //   beneficiary has no or invalid payment details are exceptions: counted,
 //   listed, never silently dropped, and batched once the details are fixed.
-// - Each batch is written in one transaction with its payments, at most
-//   `max_size` of them: a crash leaves whole batches, and running again
-//   batches only what is left. The database refuses a second live payment of
-//   an entitlement, so nothing is paid twice even if two runs race.
+// - One run reads the payables once, in entitlement order, filling one open
+//   batch per channel and provider (a new one after `max_size` payments), and
+//   writes all its batches in one transaction: a crash leaves none of them,
+//   and running again batches what is left. The database refuses a second
+//   live payment of an entitlement, so nothing is paid twice even if two
+//   runs race.
 // - The first batch moves the cycle to distributing.
 // - Exports are written from the stored batch only, so they repeat byte for
 //   byte; each export is audited with the file's SHA-256.

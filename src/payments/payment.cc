@@ -1,6 +1,7 @@
 #include "payments/payment.h"
 
 #include <cctype>
+#include <cstdio>
 
 namespace spmis::payments {
 
@@ -109,8 +110,10 @@ std::string CheckDetails(const PaymentDetails& d) {
 }
 
 std::string EndToEndId(int64_t cycle_id, int64_t entitlement_id, int attempt) {
-  return "SPMIS-C" + std::to_string(cycle_id) + "-E" + std::to_string(entitlement_id) + "-" +
-         std::to_string(attempt);
+  char id[64];
+  std::snprintf(id, sizeof id, "SPMIS-C%06lld-E%010lld-%d", static_cast<long long>(cycle_id),
+                static_cast<long long>(entitlement_id), attempt);
+  return id;
 }
 
 }  // namespace spmis::payments

@@ -85,8 +85,9 @@ struct Payment {
   std::string reason;
 };
 
-// "SPMIS-C7-E1234-1": cycle, entitlement and attempt; at most 35 characters,
-// as ISO 20022 allows, and never reused.
+// "SPMIS-C000007-E0000001234-1": cycle, entitlement and attempt; at most 35
+// characters, as ISO 20022 allows, and never reused. Zero-padded, so ids sort
+// in the order payments are made and the index on them grows at its end.
 std::string EndToEndId(int64_t cycle_id, int64_t entitlement_id, int attempt);
 
 }  // namespace spmis::payments

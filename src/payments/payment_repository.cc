@@ -18,8 +18,8 @@ std::string PayableFrom(RegistrantKind kind, bool reissue) {
   std::string sql =
       " FROM entitlements e LEFT JOIN payment_details d ON d.registrant_kind = $2 AND "
       "d.registrant_id = e.registrant_id ";
-  sql += kind == RegistrantKind::kGroup ? "LEFT JOIN registry_groups g ON g.id = e.registrant_id "
-                                        : "LEFT JOIN individuals i ON i.id = e.registrant_id ";
+  if (kind == RegistrantKind::kIndividual)
+    sql += "LEFT JOIN individuals i ON i.id = e.registrant_id ";
   sql += reissue ? "WHERE e.cycle_id = $1 AND e.state IN ('approved', 'failed') "
                  : "WHERE e.cycle_id = $1 AND e.state = 'approved' ";
   sql +=
@@ -36,7 +36,8 @@ std::string NameExpression(RegistrantKind kind) {
   }
   return "COALESCE(d.holder_name, (SELECT TRIM(h.given_name || ' ' || h.family_name) FROM "
          "group_memberships m JOIN individuals h ON h.id = m.individual_id WHERE m.group_id = "
-         "e.registrant_id AND m.role = 'head' AND m.end_date IS NULL), g.name)";
+         "e.registrant_id AND m.role = 'head' AND m.end_date IS NULL), (SELECT g.name FROM "
+         "registry_groups g WHERE g.id = e.registrant_id))";
 }
 
 PaymentDetails ReadDetails(store::Statement& row, int at, RegistrantKind kind, int64_t id) {
@@ -120,35 +121,18 @@ std::optional<PaymentDetails> PaymentRepository::FindDetails(RegistrantKind kind
   return d;
 }
 
-std::vector<PayableGroup> PaymentRepository::PayableGroups(int64_t cycle_id, RegistrantKind kind,
-                                                           bool reissue) {
-  auto query = db_.Prepare("SELECT DISTINCT d.channel, d.provider" + PayableFrom(kind, reissue));
-  query->Bind(1, cycle_id).Bind(2, KindName(kind));
-  std::vector<PayableGroup> groups;
-  while (query->Step()) {
-    PayableGroup g;
-    if (!query->IsNull(0)) {
-      g.channel = ParseChannel(query->Text(0));
-      g.provider = query->Text(1);
-    }
-    groups.push_back(std::move(g));
-  }
-  return groups;
-}
-
 std::vector<Payable> PaymentRepository::Payables(int64_t cycle_id, RegistrantKind kind,
-                                                 bool reissue, const PayableGroup& group,
-                                                 int64_t after, int limit) {
+                                                 bool reissue, int64_t after, int limit) {
+  // Only a failed entitlement has earlier attempts: an approved one without
+  // a live payment was never paid before.
   std::string sql =
       "SELECT e.id, e.registrant_id, e.amount_minor, e.currency, e.state, d.channel, d.provider, "
-      "d.account, d.bic, d.holder_name, (SELECT COALESCE(MAX(p.attempt), 0) FROM payments p "
-      "WHERE p.entitlement_id = e.id), " +
-      NameExpression(kind) + PayableFrom(kind, reissue) + "AND e.id > $3 ";
-  sql += group.channel ? "AND d.channel = $5 AND d.provider = $6 " : "AND d.channel IS NULL ";
-  sql += "ORDER BY e.id LIMIT $4";
+      "d.account, d.bic, d.holder_name, CASE WHEN e.state = 'failed' THEN (SELECT "
+      "COALESCE(MAX(p.attempt), 0) FROM payments p WHERE p.entitlement_id = e.id AND p.state = "
+      "'failed') ELSE 0 END, " +
+      NameExpression(kind) + PayableFrom(kind, reissue) + "AND e.id > $3 ORDER BY e.id LIMIT $4";
   auto query = db_.Prepare(sql);
   query->Bind(1, cycle_id).Bind(2, KindName(kind)).Bind(3, after).Bind(4, int64_t{limit});
-  if (group.channel) query->Bind(5, ChannelName(*group.channel)).Bind(6, group.provider);
   std::vector<Payable> list;
   while (query->Step()) {
     Payable p;
@@ -221,6 +205,7 @@ std::vector<PaymentBatch> PaymentRepository::Batches(int64_t cycle_id) {
 
 void PaymentRepository::InsertPayments(const std::vector<Payment>& payments, Timestamp at) {
   if (payments.empty()) return;
+  const std::string at_text = at.ToString();  // once, not per row
   auto writer = db_.BulkInsert(
       "payments", {"batch_id", "cycle_id", "entitlement_id", "registrant_id", "attempt",
                    "end_to_end_id", "amount_minor", "currency", "name", "channel", "provider",
@@ -240,8 +225,8 @@ void PaymentRepository::InsertPayments(const std::vector<Payment>& payments, Tim
     writer->Add(p.account);
     writer->Add(NonEmpty(p.bic));
     writer->Add(PaymentStateName(p.state));
-    writer->Add(at);
-    writer->Add(at);
+    writer->Add(at_text);
+    writer->Add(at_text);
     writer->EndRow();
   }
   writer->Finish();
@@ -352,6 +337,7 @@ void PaymentRepository::AddEvents(const std::vector<PaymentEvent>& events,
                                   std::optional<int64_t> reconciliation_id,
                                   const std::string& actor, Timestamp at) {
   if (events.empty()) return;
+  const std::string at_text = at.ToString();  // once, not per row
   auto writer = db_.BulkInsert("payment_events", {"payment_id", "from_state", "to_state", "reason",
                                                   "reconciliation_id", "actor", "at"});
   for (const auto& e : events) {
@@ -361,7 +347,7 @@ void PaymentRepository::AddEvents(const std::vector<PaymentEvent>& events,
     writer->Add(NonEmpty(e.reason));
     writer->Add(reconciliation_id);
     writer->Add(actor);
-    writer->Add(at);
+    writer->Add(at_text);
     writer->EndRow();
   }
   writer->Finish();

@@ -25,13 +25,6 @@ struct Payable {
   std::string name;                       // the account holder, else the registrant's name
 };
 
-// The channel and provider of a set of payables; no channel when they have
-// no payment details.
-struct PayableGroup {
-  std::optional<Channel> channel;
-  std::string provider;
-};
-
 // A payment as reconciliation sees it.
 struct PaymentStatus {
   int64_t id = 0;
@@ -75,11 +68,10 @@ class PaymentRepository {
   void SaveDetails(PaymentDetails& details);
   std::optional<PaymentDetails> FindDetails(RegistrantKind kind, int64_t registrant_id);
 
-  // The groups among the cycle's payables (failed ones too when `reissue`).
-  std::vector<PayableGroup> PayableGroups(int64_t cycle_id, RegistrantKind kind, bool reissue);
-  // Up to `limit` payables of `group` with an entitlement id above `after`, in id order.
-  std::vector<Payable> Payables(int64_t cycle_id, RegistrantKind kind, bool reissue,
-                                const PayableGroup& group, int64_t after, int limit);
+  // Up to `limit` of the cycle's payables (failed ones too when `reissue`)
+  // with an entitlement id above `after`, in id order.
+  std::vector<Payable> Payables(int64_t cycle_id, RegistrantKind kind, bool reissue, int64_t after,
+                                int limit);
 
   // Sets id and sequence (the cycle's next).
   void InsertBatch(PaymentBatch& batch);

@@ -57,7 +57,7 @@ TEST(PaymentDetailsTest, AccountsAreCheckedByChannel) {
   EXPECT_EQ(CheckDetails(d), "");
   d.bic = "ABC";
   EXPECT_NE(CheckDetails(d), "");
-  EXPECT_EQ(EndToEndId(7, 1234, 2), "SPMIS-C7-E1234-2");
+  EXPECT_EQ(EndToEndId(7, 1234, 2), "SPMIS-C000007-E0000001234-2");
   EXPECT_EQ(MaskAccount("+254712345678"), "*********5678");
 }
 

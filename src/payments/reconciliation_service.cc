@@ -16,7 +16,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr size_t kChunk = 2000;
+constexpr size_t kChunk = 20000;
 constexpr size_t kMaxListed = 1000;
 
 uint64_t HashOf(const std::string& text) { return std::hash<std::string>{}(text); }
@@ -36,6 +36,7 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   // Read the whole file once before changing anything: a malformed file is
   // refused whole, and ids on several lines are known before any is applied.
   std::unordered_map<uint64_t, uint32_t> seen;
+  seen.reserve(1 << 20);
   int64_t lines = 0;
   Status read = ReadStatusFile(path, format, [&](const StatusLine& line) {
     ++lines;

@@ -228,7 +228,7 @@ class SqliteConnection final : public Connection {
     try {
       Execute(
           "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"
-          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;");
+          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=17179869184;");
     } catch (...) {
       sqlite3_close(db_);
       db_ = nullptr;

@@ -68,7 +68,12 @@ CREATE TABLE payments (
 -- paid twice, whatever runs twice or crashes.
 CREATE UNIQUE INDEX payments_one_live ON payments (entitlement_id) WHERE state <> 'failed';
 CREATE INDEX payments_batch ON payments (batch_id, id);
-CREATE INDEX payments_entitlement ON payments (entitlement_id);
+-- Failed attempts, to number a re-issue; small, as most payments succeed.
+CREATE INDEX payments_failed ON payments (entitlement_id) WHERE state = 'failed';
+-- Whom a household's payment is made out to: its current head, read from
+-- the index alone.
+CREATE INDEX group_memberships_head_person ON group_memberships (group_id, individual_id)
+  WHERE role = 'head' AND end_date IS NULL;
 
 CREATE TABLE reconciliations (
   id {pk},
