@@ -227,9 +227,8 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
   const std::string items = ItemsJson(rules.in_kind_items);
   const int64_t fixed = rules.amount_fixed.value_or(0);
   const std::string inputs_prefix =
-      R"({"as_of":")" + as_of.ToString() + R"(","fixed":)" + std::to_string(fixed) +
-      R"(,"cap":)" + (rules.amount_cap ? std::to_string(*rules.amount_cap) : "null") +
-      R"(,"from_rule":)";
+      R"({"as_of":")" + as_of.ToString() + R"(","fixed":)" + std::to_string(fixed) + R"(,"cap":)" +
+      (rules.amount_cap ? std::to_string(*rules.amount_cap) : "null") + R"(,"from_rule":)";
   CycleRepository cycles(db);
   programs::MembershipRepository memberships(db);
   bool cancelled = false;

@@ -1,5 +1,6 @@
 #include "payments/reconciliation_service.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 #include <set>
@@ -16,7 +17,7 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr size_t kChunk = 20000;
+constexpr size_t kChunk = 50000;
 constexpr size_t kMaxListed = 1000;
 
 uint64_t HashOf(const std::string& text) { return std::hash<std::string>{}(text); }
@@ -93,6 +94,12 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   auto apply = [&] {
     if (chunk.empty()) return;
     const Timestamp now = Timestamp::Now();
+    // In end-to-end id order, which is payment order: a file in batch order
+    // would otherwise touch each page of payments and entitlements once per
+    // batch.
+    std::sort(chunk.begin(), chunk.end(), [](const StatusLine& a, const StatusLine& b) {
+      return a.end_to_end_id < b.end_to_end_id;
+    });
     store::Transaction transaction(db);
     std::vector<std::string> ids;
     for (const auto& line : chunk) {
@@ -180,6 +187,8 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
                          now);
     }
     payments.AddEvents(events, record.id, principal_.name, now);
+    std::sort(problems.begin(), problems.end(),
+              [](const auto& a, const auto& b) { return a.line < b.line; });
     payments.AddProblems(record.id, problems);
     transaction.Commit();
     for (auto& p : problems) {

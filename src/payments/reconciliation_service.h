@@ -11,7 +11,8 @@
 // A line that repeats what is recorded changes nothing.
 //
 // The file is read whole first, so a malformed file is refused before
-// anything changes; then lines are applied in transactions of a few thousand.
+// anything changes; then lines are applied in transactions of 50,000, each
+// in end-to-end id order.
 // A crash leaves whole chunks applied, and reconciling the same file again
 // completes it (applied lines are then unchanged). When every approved
 // entitlement of a distributing cycle is paid or cancelled, the cycle ends.
