@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "audit/audit_log.h"
+#include "core/text.h"
 #include "importer/importer.h"
 #include "importer/table_reader.h"
 #include "payments/payment_repository.h"
@@ -15,13 +16,6 @@ namespace spmis::payments {
 namespace {
 
 namespace json = boost::json;
-
-std::string Trim(std::string_view text) {
-  size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(start, end - start + 1));
-}
 
 std::string DetailsJson(const PaymentDetails& d) {
   return json::serialize(json::object{{"channel", ChannelName(d.channel)},
@@ -104,7 +98,7 @@ Result<DetailsImportSummary> PaymentDetailsService::ImportFile(const std::string
   SPMIS_ASSIGN_OR_RETURN(bool has_header, table->Next(cells));
   if (!has_header) return Error::Invalid("the payment details file is empty");
   std::map<std::string, size_t> columns;
-  for (size_t i = 0; i < cells.size(); ++i) columns[Trim(cells[i])] = i;
+  for (size_t i = 0; i < cells.size(); ++i) columns[std::string(Trim(cells[i]))] = i;
   auto column = [&](const char* name) -> std::optional<size_t> {
     auto found = columns.find(name);
     if (found == columns.end()) return std::nullopt;
@@ -121,7 +115,7 @@ Result<DetailsImportSummary> PaymentDetailsService::ImportFile(const std::string
         "optional)");
   }
   auto cell = [&](std::optional<size_t> at) {
-    return at && *at < cells.size() ? Trim(cells[*at]) : std::string();
+    return at && *at < cells.size() ? std::string(Trim(cells[*at])) : std::string();
   };
   const bool unscoped = principal_.area_paths.empty();
   DetailsImportSummary summary;

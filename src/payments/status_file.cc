@@ -6,23 +6,11 @@
 #include <memory>
 #include <vector>
 
+#include "core/text.h"
 #include "importer/table_reader.h"
 
 namespace spmis::payments {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Trim(std::string_view text) {
-  size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(start, end - start + 1));
-}
 
 Status ReadCsv(const std::string& path, const std::function<Status(const StatusLine&)>& each) {
   SPMIS_ASSIGN_OR_RETURN(auto table, importer::OpenTable(path, {}));
@@ -31,7 +19,7 @@ Status ReadCsv(const std::string& path, const std::function<Status(const StatusL
   if (!has_header) return Error::Invalid("the status file is empty");
   int id = -1, status = -1, amount = -1, reason = -1;
   for (size_t i = 0; i < cells.size(); ++i) {
-    std::string name = Lower(Trim(cells[i]));
+    std::string name = ToLowerAscii(Trim(cells[i]));
     int column = static_cast<int>(i);
     if (name == "end_to_end_id") id = column;
     if (name == "status") status = column;
@@ -44,8 +32,9 @@ Status ReadCsv(const std::string& path, const std::function<Status(const StatusL
         "reason when known)");
   }
   auto cell = [&](int column) {
-    return column >= 0 && static_cast<size_t>(column) < cells.size() ? Trim(cells[column])
-                                                                     : std::string();
+    return column >= 0 && static_cast<size_t>(column) < cells.size()
+               ? std::string(Trim(cells[column]))
+               : std::string();
   };
   while (true) {
     SPMIS_ASSIGN_OR_RETURN(bool more, table->Next(cells));
@@ -54,7 +43,7 @@ Status ReadCsv(const std::string& path, const std::function<Status(const StatusL
     line.line = table->row_number();
     line.end_to_end_id = cell(id);
     line.status_text = cell(status);
-    line.status = ParsePaymentState(Lower(line.status_text));
+    line.status = ParsePaymentState(ToLowerAscii(line.status_text));
     line.amount = cell(amount);
     line.reason = cell(reason);
     SPMIS_RETURN_IF_ERROR(each(line));
@@ -124,7 +113,7 @@ void XMLCALL Start(void* data, const XML_Char* name, const XML_Char** attributes
 void XMLCALL End(void* data, const XML_Char*) {
   auto& s = *static_cast<Pain002State*>(data);
   if (s.path.empty()) return;
-  std::string value = Trim(s.text);
+  std::string value(Trim(s.text));
   if (EndsWith(s.path, {"OrgnlGrpInfAndSts", "OrgnlMsgId"})) s.message_id = value;
   if (EndsWith(s.path, {"OrgnlGrpInfAndSts", "GrpSts"})) s.group_status = value;
   if (s.in_transaction) {
