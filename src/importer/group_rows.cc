@@ -31,7 +31,7 @@ class GroupRows final : public RowProcessor {
   }
 
   std::vector<std::string> suspendable_indexes() const override {
-    return {"registry_groups_area", "registrant_history_registrant"};
+    return {"registry_groups_area"};
   }
   std::string table() const override { return "registry_groups"; }
 
@@ -191,10 +191,6 @@ class GroupRows final : public RowProcessor {
       }
       groups->Finish();
     }
-    std::vector<int64_t> created;
-    for (auto* c : valid) created.push_back(c->group.id);
-    WriteCreatedHistory(db_, RegistrantKind::kGroup, created, import_id_, principal_.actor(),
-                        now_text);
     for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
   }
 

@@ -305,7 +305,12 @@ TEST_P(ImporterTest, ReimportMatchesByExternalOrNationalIdAndRecordsChanges) {
   EXPECT_EQ(amina.phone, "0712000001");
   auto history = registry::IndividualService(conn(), actor_).History(amina.id);
   ASSERT_TRUE(history.ok());
+  // The creation is read from the person's import, not from a stored row.
   EXPECT_EQ(history->front().action, "created");
+  EXPECT_EQ(history->front().new_value, "import " + std::to_string(one->id));
+  EXPECT_EQ(history->front().actor, "registrar");
+  EXPECT_EQ(history->front().changed_at, amina.created_at);
+  EXPECT_EQ(Count("registrant_history WHERE action = 'created'"), 0);
   EXPECT_EQ(history->back().field, "family_name");
   EXPECT_EQ(history->back().old_value, "Odhiambo");
   EXPECT_EQ(history->back().actor, "registrar");
@@ -374,6 +379,26 @@ TEST_P(ImporterTest, GroupsAndMembershipsKeepOneHeadAndKnownPeople) {
   q->Step();
   auto group = registry::GroupService(conn(), actor_).Get(q->Int(0));
   EXPECT_EQ(group->head_id, ByExternalId("A").id);
+
+  // The group's history: created by the groups import, its members added by
+  // the memberships import, then a member ended by hand, in that order.
+  auto membership = conn().Prepare(
+      "SELECT id FROM group_memberships WHERE individual_id = $1 AND end_date IS NULL");
+  membership->Bind(1, ByExternalId("C").id);
+  ASSERT_TRUE(membership->Step());
+  ASSERT_TRUE(
+      registry::GroupService(conn(), actor_).EndMember(membership->Int(0), std::nullopt).ok());
+  auto history = registry::GroupService(conn(), actor_).History(group->id);
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> actions;
+  for (const auto& e : *history) actions.push_back(e.action + " " + e.field);
+  const std::string c_id = ByExternalId("C").registrant_id();
+  EXPECT_EQ(actions, (std::vector<std::string>{"created ",
+                                               "member_added " + ByExternalId("A").registrant_id(),
+                                               "member_added " + c_id, "member_ended " + c_id}));
+  EXPECT_EQ((*history)[0].new_value, "import " + std::to_string(groups->id));
+  EXPECT_EQ((*history)[1].new_value, "head");
+  EXPECT_EQ((*history)[1].actor, "registrar");
 }
 
 // An import acts as whoever asked for it: their role must allow imports, and

@@ -64,7 +64,7 @@ class IndividualRows final : public RowProcessor {
 
   std::vector<std::string> suspendable_indexes() const override {
     return {"individuals_family_name", "individuals_birth_date", "individuals_area",
-            "individuals_created_at", "registrant_history_registrant"};
+            "individuals_created_at"};
   }
   std::string table() const override { return "individuals"; }
 
@@ -361,10 +361,6 @@ class IndividualRows final : public RowProcessor {
       }
       documents->Finish();
     }
-    std::vector<int64_t> created;
-    for (auto* c : valid) created.push_back(c->person.id);
-    WriteCreatedHistory(db_, RegistrantKind::kIndividual, created, import_id_, principal_.actor(),
-                        now_text);
     for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
   }
 

@@ -31,7 +31,7 @@ class MembershipRows final : public RowProcessor {
   }
 
   std::vector<std::string> suspendable_indexes() const override {
-    return {"group_memberships_individual", "registrant_history_registrant"};
+    return {"group_memberships_individual"};
   }
   std::string table() const override { return "group_memberships"; }
 
@@ -196,23 +196,6 @@ class MembershipRows final : public RowProcessor {
         writer->EndRow();
       }
       writer->Finish();
-    }
-    {
-      auto history =
-          db_.BulkInsert("registrant_history", {"registrant_kind", "registrant_id", "action",
-                                                "field", "new_value", "actor", "changed_at"});
-      for (auto* c : creates) {
-        history->Add("group");
-        history->Add(c->membership.group_id);
-        history->Add("member_added");
-        history->Add(
-            RegistrantId{RegistrantKind::kIndividual, c->membership.individual_id}.ToString());
-        history->Add(c->membership.role);
-        history->Add(principal_.name);
-        history->Add(now_text);
-        history->EndRow();
-      }
-      history->Finish();
     }
     for (auto* c : creates) c->row->outcome = ImportRow::Outcome::kCreated;
   }

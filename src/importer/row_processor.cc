@@ -21,25 +21,6 @@ std::optional<std::string> ImportRow::Value(int index) const {
   return std::nullopt;
 }
 
-void WriteCreatedHistory(store::Connection& connection, RegistrantKind kind,
-                         const std::vector<int64_t>& ids, int64_t import_id, const Actor& actor,
-                         const std::string& when) {
-  std::string provenance = "import " + std::to_string(import_id);
-  auto history = connection.BulkInsert(
-      "registrant_history",
-      {"registrant_kind", "registrant_id", "action", "new_value", "actor", "changed_at"});
-  for (int64_t id : ids) {
-    history->Add(RegistrantKindName(kind));
-    history->Add(id);
-    history->Add("created");
-    history->Add(provenance);
-    history->Add(actor.name);
-    history->Add(when);
-    history->EndRow();
-  }
-  history->Finish();
-}
-
 std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
                                                int64_t import_id, const Principal& principal) {
   switch (kind) {

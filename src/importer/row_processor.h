@@ -85,12 +85,6 @@ std::vector<Candidate>& PreparedCandidates(RowBatch& batch) {
   return *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
 }
 
-// Appends one "created" history entry per new registrant, in bulk, naming
-// the import that created them.
-void WriteCreatedHistory(store::Connection& connection, RegistrantKind kind,
-                         const std::vector<int64_t>& ids, int64_t import_id, const Actor& actor,
-                         const std::string& when);
-
 std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
                                                int64_t import_id, const Principal& principal);
 
