@@ -30,9 +30,7 @@ class GroupRows final : public RowProcessor {
     for (const auto& kind : configuration.GroupKinds()) kinds_.push_back(kind.code);
   }
 
-  std::vector<std::string> suspendable_indexes() const override {
-    return {"registry_groups_area"};
-  }
+  std::vector<std::string> suspendable_indexes() const override { return {"registry_groups_area"}; }
   std::string table() const override { return "registry_groups"; }
 
   const std::vector<std::string>& fields() const override { return fields_; }

@@ -80,7 +80,7 @@ void ImportRepository::Finish(const ImportRecord& r,
   auto update = db_.Prepare(
       "UPDATE imports SET state = $1, format = $2, rows_read = $3, rows_created = $4, "
       "rows_updated = $5, rows_unchanged = $6, rows_failed = $7, message = $8, error_report = $9, "
-      "finished_at = $10 WHERE id = $11");
+      "finished_at = $10, checksum = $12 WHERE id = $11");
   update->Bind(1, ImportStateName(r.state))
       .Bind(2, r.format)
       .Bind(3, r.counts.read)
@@ -91,7 +91,14 @@ void ImportRepository::Finish(const ImportRecord& r,
       .Bind(8, r.message)
       .Bind(9, error_report)
       .Bind(10, r.finished_at)
-      .Bind(11, r.id);
+      .Bind(11, r.id)
+      .Bind(12, r.checksum);
+  update->Execute();
+}
+
+void ImportRepository::SetChecksum(int64_t id, const std::string& checksum) {
+  auto update = db_.Prepare("UPDATE imports SET checksum = $1 WHERE id = $2");
+  update->Bind(1, checksum).Bind(2, id);
   update->Execute();
 }
 

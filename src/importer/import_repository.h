@@ -26,6 +26,7 @@ class ImportRepository {
   void Insert(ImportRecord& record);  // sets id
   void Finish(const ImportRecord& record, const std::optional<std::string>& error_report);
   void UpdateCounts(int64_t id, const ImportCounts& counts);
+  void SetChecksum(int64_t id, const std::string& checksum);
   std::optional<ImportRecord> Find(int64_t id);
   std::vector<ImportRecord> List(int limit, int64_t before_id);
   int64_t Count();

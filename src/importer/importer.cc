@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -27,8 +29,6 @@ namespace {
 
 constexpr std::uintmax_t kMaxStoredReport = 64ull * 1024 * 1024;
 
-// Reads every row once: the file must be well-formed to the end before any
-// row is written. Returns the number of data rows.
 // Two batches in flight between the reader thread and the writer: enough to
 // keep both busy, little enough to bound memory.
 class BatchPipe {
@@ -77,6 +77,8 @@ class BatchPipe {
   std::optional<std::string> error_;
 };
 
+// Reads every row once: the file must be well-formed to its end before any
+// row is committed. Returns the number of data rows.
 Result<int64_t> CheckStructure(const std::string& path, const TableOptions& options) {
   SPMIS_ASSIGN_OR_RETURN(auto reader, OpenTable(path, options));
   std::vector<std::string> cells;
@@ -88,6 +90,65 @@ Result<int64_t> CheckStructure(const std::string& path, const TableOptions& opti
   }
   if (rows < 0) return Error::Invalid("the file is empty: it has no header row");
   return rows;
+}
+
+// A file refused whole after its rows began to be written (the writes are
+// rolled back).
+class FileRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The file's SHA-256 and the check that it is well-formed to its end (the
+// number of rows), each computed on a thread of its own from the start.
+class WholeFileCheck {
+ public:
+  WholeFileCheck(const std::string& path, const TableOptions& options)
+      : checksum_(std::async(std::launch::async, [path] { return FileSha256(path); })),
+        rows_(std::async(std::launch::async,
+                         [path, options] { return CheckStructure(path, options); })) {}
+
+  // Waits for both; the reason the file is refused, if it is.
+  std::optional<std::string> Problem() {
+    Wait();
+    if (!rows_result_->ok()) return rows_result_->error().message;
+    if (!checksum_result_->ok()) return checksum_result_->error().message;
+    return std::nullopt;
+  }
+  // After Problem() found none.
+  int64_t rows() { return **rows_result_; }
+  std::optional<std::string> checksum() {
+    Wait();
+    if (!checksum_result_->ok()) return std::nullopt;
+    return **checksum_result_;
+  }
+
+ private:
+  void Wait() {
+    if (!rows_result_) rows_result_.emplace(rows_.get());
+    if (!checksum_result_) checksum_result_.emplace(checksum_.get());
+  }
+
+  std::future<Result<std::string>> checksum_;
+  std::future<Result<int64_t>> rows_;
+  std::optional<Result<std::string>> checksum_result_;
+  std::optional<Result<int64_t>> rows_result_;
+};
+
+// The lines of a file ('\n' bytes, plus a last line without one), fast.
+int64_t CountLines(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::vector<char> buffer(1 << 20);
+  int64_t lines = 0;
+  char last = '\n';
+  while (file) {
+    file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    auto size = static_cast<size_t>(file.gcount());
+    if (size == 0) break;
+    lines += std::count(buffer.data(), buffer.data() + size, '\n');
+    last = buffer[size - 1];
+  }
+  return lines + (last == '\n' ? 0 : 1);
 }
 
 std::string TempReportPath() {
@@ -149,42 +210,54 @@ Result<std::string> FileSha256(const std::string& path) {
 Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& request,
                                const Principal& principal, jobs::JobContext* progress) {
   SPMIS_RETURN_IF_ERROR(principal.Require(Permission::kImportRun));
-  SPMIS_ASSIGN_OR_RETURN(std::string checksum, FileSha256(request.path));
+  const TableOptions& options = request.mapping.table;
+  // The checksum and the check of the whole file run beside the writing (they
+  // read the file once more each); nothing is committed before both are
+  // done, so a file that is malformed anywhere still changes nothing.
+  WholeFileCheck check(request.path, options);
+
   ImportRecord record;
   record.kind = request.kind;
   record.file_name = request.file_name.empty()
                          ? std::filesystem::path(request.path).filename().string()
                          : request.file_name;
-  record.checksum = checksum;
   record.created_by = principal.name;
   record.started_at = Timestamp::Now();
   if (progress) record.job_id = progress->job().id;
   auto connection = database.Acquire();
   ImportRepository(*connection).Insert(record);
+  // Refuses the file whole. The check's own reason comes first: it names the
+  // first problem of the file, which explains the later ones.
+  auto refuse = [&](std::string reason) -> Result<ImportRecord> {
+    if (auto problem = check.Problem()) reason = *problem;
+    if (check.checksum()) record.checksum = *check.checksum();
+    Refuse(database, principal.actor(), record, reason);
+    return Error::Invalid(reason);
+  };
 
-  // 1. The whole file must be readable, with a header naming known fields.
-  const TableOptions& options = request.mapping.table;
-  auto total = CheckStructure(request.path, options);
-  if (!total.ok()) {
-    Refuse(database, principal.actor(), record, total.error().message);
-    return Error::Invalid(total.error().message);
-  }
+  // 1. A header naming known fields.
   auto reader = OpenTable(request.path, options);
-  if (!reader.ok()) {
-    Refuse(database, principal.actor(), record, reader.error().message);
-    return Error::Invalid(reader.error().message);
-  }
+  if (!reader.ok()) return refuse(reader.error().message);
   record.format = (*reader)->format();
   std::vector<std::string> header;
-  (void)(*reader)->Next(header);
+  auto has_header = (*reader)->Next(header);
+  if (!has_header.ok()) return refuse(has_header.error().message);
+  if (!*has_header) return refuse("the file is empty: it has no header row");
   auto processor = MakeRowProcessor(request.kind, *connection, record.id, principal);
   auto columns =
       ResolveColumns(header, request.mapping, processor->fields(), processor->required());
-  if (!columns.ok()) {
-    Refuse(database, principal.actor(), record, columns.error().message);
-    return Error::Invalid(columns.error().message);
+  if (!columns.ok()) return refuse(columns.error().message);
+  // The number of rows, for progress and for the choice below: a CSV file's
+  // lines are counted at once (an upper bound: a quoted cell may span lines);
+  // an XLSX file waits for the whole check.
+  int64_t rows_expected = 0;
+  if (record.format == "csv") {
+    rows_expected = CountLines(request.path) - 1;
+  } else {
+    if (check.Problem()) return refuse("");
+    rows_expected = check.rows();
   }
-  if (progress) progress->SetTotal(*total);
+  if (progress) progress->SetTotal(rows_expected);
 
   // A large load into a small table rebuilds its secondary indexes once at the
   // end instead of maintaining them row by row. Indexes left suspended by an
@@ -193,8 +266,8 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   if (!ImportRepository(*connection).OtherImportRunning(record.job_id)) {
     store::RestoreSuspendedIndexes(*connection);
     auto indexes = processor->suspendable_indexes();
-    if (!indexes.empty() && *total >= request.suspend_indexes_from_rows &&
-        *total >= ImportRepository(*connection).CountRows(processor->table())) {
+    if (!indexes.empty() && rows_expected >= request.suspend_indexes_from_rows &&
+        rows_expected >= ImportRepository(*connection).CountRows(processor->table())) {
       store::Transaction suspend(*connection);
       store::SuspendIndexes(*connection, indexes);
       suspend.Commit();
@@ -213,7 +286,10 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   std::string report_path =
       request.error_report_path.empty() ? TempReportPath() : request.error_report_path;
   CsvWriter report(report_path);
-  if (!report.ok()) return Error::Invalid("cannot write the error report to " + report_path);
+  if (!report.ok()) {
+    restore_indexes();
+    return refuse("cannot write the error report to " + report_path);
+  }
   std::vector<std::string> report_header = header;
   report_header.push_back("errors");
   report.Row(report_header);
@@ -226,8 +302,16 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
       connection->backend() == store::Backend::kSqlite ? kSqliteCommitRows : kPostgresCommitRows;
   std::optional<store::Transaction> transaction;
   int64_t uncommitted = 0;
+  bool file_checked = false;
   auto commit = [&] {
     if (!transaction) return;
+    if (!file_checked) {
+      if (auto problem = check.Problem()) throw FileRefused(*problem);
+      record.checksum = *check.checksum();
+      ImportRepository(*connection).SetChecksum(record.id, record.checksum);
+      if (progress) progress->SetTotal(check.rows());
+      file_checked = true;
+    }
     ImportRepository(*connection).UpdateCounts(record.id, record.counts);
     transaction->Commit();
     transaction.reset();
@@ -277,6 +361,15 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     }
   } join_on_exit{pipe, reader_thread};
 
+  auto undo = [&] {
+    transaction.reset();  // rolls back the batches not yet committed
+    try {
+      restore_indexes();
+    } catch (const std::exception&) {
+      // Left recorded: the next import or server start rebuilds them.
+    }
+    (void)report.Close();
+  };
   try {
     RowBatch batch;
     while (pipe.Pop(batch)) {
@@ -322,18 +415,19 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     if (auto error = pipe.error()) throw std::runtime_error(*error);
     commit();
   } catch (const std::exception& e) {
-    transaction.reset();  // rolls back the batches not yet committed
-    try {
-      restore_indexes();
-    } catch (const std::exception&) {
-      // Left recorded: the next import or server start rebuilds them.
+    undo();
+    // Before the file was found whole, an error may be one of its problems:
+    // then the file is refused and nothing of it was kept.
+    if (!file_checked && check.Problem()) {
+      if (request.error_report_path.empty()) std::filesystem::remove(report_path);
+      record.counts = {};
+      return refuse("");
     }
     record.state = ImportState::kFailed;
     record.message = std::string("stopped by an error after ") +
                      std::to_string(record.counts.read) +
                      " rows (the rows committed before are kept): " + e.what();
     record.finished_at = Timestamp::Now();
-    (void)report.Close();
     auto fresh = database.Acquire();
     FinishImport(*fresh, principal.actor(), record, std::nullopt);
     throw;

@@ -1,7 +1,7 @@
-// The import of one file into the registry. The file is checked whole first
-// (format, header, columns, structure), so a file that is not what it claims
-// changes nothing; then its rows are validated and written in batches, each
-// batch one transaction, with memory bounded whatever the file size. Rows
+// The import of one file into the registry. The file is checked whole
+// (format, header, columns, structure) before anything is committed, so a
+// file that is not what it claims changes nothing; its rows are validated and
+// written in batches meanwhile, with memory bounded whatever the file size. Rows
 // that pass are committed; rows that fail go to the error report (the
 // original row plus an `errors` column), kept with the import record.
 #pragma once

@@ -153,6 +153,29 @@ TEST_P(ImporterTest, RefusesFilesThatAreNotWhatTheyClaimAndChangesNothing) {
   }
 }
 
+// The whole-file check runs beside the writing: a file broken only at its
+// end, after batches of good rows that may already be written, is still
+// refused whole, and the indexes suspended for it are back.
+TEST_P(ImporterTest, AFileBrokenAtItsEndIsRefusedWholeAfterItsRowsBeganToBeWritten) {
+  std::string content = "external_id,given_name,family_name\n";
+  for (int i = 0; i < 12 * kImportBatchRows; ++i) content += "E" + std::to_string(i) + ",A,B\n";
+  content += "E-last,\xff\xfe,B\n";
+  ImportRequest request;
+  request.kind = ImportKind::kIndividuals;
+  request.path = Write("broken_end.csv", content);
+  request.suspend_indexes_from_rows = 10;
+  auto record = RunImport(db(), request, actor_, nullptr);
+  ASSERT_FALSE(record.ok());
+  EXPECT_NE(record.error().message.find("not UTF-8"), std::string::npos) << record.error().message;
+  EXPECT_EQ(Count("individuals"), 0);
+  EXPECT_EQ(Count("suspended_indexes"), 0);
+  auto imports = ImportRepository(conn()).List(1, INT64_MAX);
+  ASSERT_EQ(imports.size(), 1u);
+  EXPECT_EQ(imports[0].state, ImportState::kRefused);
+  EXPECT_EQ(imports[0].counts.created, 0);
+  EXPECT_EQ(imports[0].checksum.size(), 64u);
+}
+
 TEST_P(ImporterTest, ReadsCsvEdgeCases) {
   // A byte-order mark, semicolons, a quoted field holding the delimiter, a
   // doubled quote and a line break, and a blank line.
