@@ -32,6 +32,7 @@ class GroupRows final : public RowProcessor {
 
   std::vector<std::string> suspendable_indexes() const override { return {"registry_groups_area"}; }
   std::string table() const override { return "registry_groups"; }
+  std::vector<std::string> written_tables() const override { return {"registry_groups"}; }
 
   const std::vector<std::string>& fields() const override { return fields_; }
   std::vector<std::vector<std::string>> required() const override { return {{"external_id"}}; }

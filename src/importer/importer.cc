@@ -262,7 +262,9 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   // A large load into a small table rebuilds its secondary indexes once at the
   // end instead of maintaining them row by row. Indexes left suspended by an
   // import that crashed are rebuilt first (unless another import is running).
+  // Its foreign keys go unchecked meanwhile (see store/index_suspension.h).
   bool suspended = false;
+  std::optional<store::ForeignKeyChecksOff> foreign_keys_off;
   if (!ImportRepository(*connection).OtherImportRunning(record.job_id)) {
     store::RestoreSuspendedIndexes(*connection);
     auto indexes = processor->suspendable_indexes();
@@ -270,8 +272,10 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
         rows_expected >= ImportRepository(*connection).CountRows(processor->table())) {
       store::Transaction suspend(*connection);
       store::SuspendIndexes(*connection, indexes);
+      store::SuspendForeignKeys(*connection, processor->written_tables());
       suspend.Commit();
       suspended = true;
+      foreign_keys_off.emplace(*connection);
     }
   }
   auto restore_indexes = [&] {

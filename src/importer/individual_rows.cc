@@ -63,10 +63,16 @@ class IndividualRows final : public RowProcessor {
   }
 
   std::vector<std::string> suspendable_indexes() const override {
-    return {"individuals_family_name", "individuals_birth_date", "individuals_area",
-            "individuals_created_at"};
+    return {
+        "individuals_family_name",
+        "individuals_birth_date",
+        "individuals_area",
+    };
   }
   std::string table() const override { return "individuals"; }
+  std::vector<std::string> written_tables() const override {
+    return {"individuals", "id_documents"};
+  }
 
   const std::vector<std::string>& fields() const override { return fields_; }
   std::vector<std::vector<std::string>> required() const override {

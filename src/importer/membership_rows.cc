@@ -34,6 +34,7 @@ class MembershipRows final : public RowProcessor {
     return {"group_memberships_individual"};
   }
   std::string table() const override { return "group_memberships"; }
+  std::vector<std::string> written_tables() const override { return {"group_memberships"}; }
 
   const std::vector<std::string>& fields() const override { return kFields; }
   std::vector<std::vector<std::string>> required() const override {

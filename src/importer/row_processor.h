@@ -63,6 +63,9 @@ class RowProcessor {
   // decides whether it is worth it.
   virtual std::vector<std::string> suspendable_indexes() const { return {}; }
   virtual std::string table() const { return {}; }
+  // The tables this kind of import writes new rows into, whose foreign keys a
+  // large import leaves unchecked: it resolves every reference itself.
+  virtual std::vector<std::string> written_tables() const { return {}; }
   // Stage 1: the checks of each row's own fields. Touches no database, so the
   // importer runs it on its reader thread while the previous batch is written.
   // Batches are prepared and written in file order, one preparer at a time.

@@ -1,6 +1,15 @@
 #include "store/index_suspension.h"
 
 namespace spmis::store {
+namespace {
+
+void Record(Connection& connection, const std::string& name, const std::string& definition) {
+  auto record = connection.Prepare(
+      "INSERT INTO suspended_indexes (name, definition, suspended_at) VALUES ($1, $2, $3)");
+  record->Bind(1, name).Bind(2, definition).Bind(3, Timestamp::Now()).Execute();
+}
+
+}  // namespace
 
 void SuspendIndexes(Connection& connection, const std::vector<std::string>& names) {
   const char* definition_sql =
@@ -16,10 +25,30 @@ void SuspendIndexes(Connection& connection, const std::vector<std::string>& name
       if (!query->Step() || query->IsNull(0)) continue;  // absent (or already suspended)
       definition = query->Text(0);
     }
-    auto record = connection.Prepare(
-        "INSERT INTO suspended_indexes (name, definition, suspended_at) VALUES ($1, $2, $3)");
-    record->Bind(1, name).Bind(2, definition).Bind(3, Timestamp::Now()).Execute();
+    Record(connection, name, definition);
     connection.Execute("DROP INDEX " + name);
+  }
+}
+
+void SuspendForeignKeys(Connection& connection, const std::vector<std::string>& tables) {
+  if (connection.backend() != Backend::kPostgres) return;
+  for (const auto& table : tables) {
+    std::vector<std::pair<std::string, std::string>> keys;  // name, definition
+    {
+      auto query = connection.Prepare(
+          "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+          "JOIN pg_class t ON t.oid = c.conrelid "
+          "WHERE c.contype = 'f' AND t.relname = $1 AND t.relnamespace = "
+          "current_schema()::regnamespace ORDER BY c.conname");
+      query->Bind(1, table);
+      while (query->Step())
+        keys.emplace_back(std::string(query->Text(0)), std::string(query->Text(1)));
+    }
+    for (const auto& [name, definition] : keys) {
+      Record(connection, name,
+             "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + definition);
+      connection.Execute("ALTER TABLE " + table + " DROP CONSTRAINT " + name);
+    }
   }
 }
 
@@ -39,6 +68,21 @@ int RestoreSuspendedIndexes(Connection& connection) {
   }
   transaction.Commit();
   return static_cast<int>(suspended.size());
+}
+
+ForeignKeyChecksOff::ForeignKeyChecksOff(Connection& connection) : connection_(connection) {
+  if (connection_.backend() != Backend::kSqlite) return;
+  connection_.Execute("PRAGMA foreign_keys = OFF");
+  active_ = true;
+}
+
+ForeignKeyChecksOff::~ForeignKeyChecksOff() {
+  if (!active_) return;
+  try {
+    connection_.Execute("PRAGMA foreign_keys = ON");
+  } catch (const DatabaseError&) {
+    // A connection that cannot take a pragma is broken and will be dropped.
+  }
 }
 
 }  // namespace spmis::store

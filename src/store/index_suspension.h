@@ -1,9 +1,18 @@
-// Index suspension for bulk loads: secondary indexes that a load does not
-// itself read are dropped while it writes millions of rows and rebuilt once
-// at the end, which costs a fraction of maintaining them row by row. Their
-// definitions are recorded in `suspended_indexes` in the same transaction as
-// the drop, so a crash never loses an index: RestoreSuspendedIndexes, called
-// when any command opens the database, rebuilds whatever is recorded.
+// Index and foreign-key suspension for bulk loads. Secondary indexes that a
+// load does not itself read are dropped while it writes millions of rows and
+// rebuilt once at the end, which costs a fraction of maintaining them row by
+// row. Foreign keys of the tables a load writes are likewise left unchecked
+// while it writes, because the load resolves every reference itself, in its
+// own transaction, against rows that are never deleted; a per-row check (a
+// trigger and a query per row on PostgreSQL) would cost most of the load.
+//
+// On PostgreSQL suspended indexes and foreign keys are dropped, and their
+// definitions recorded in `suspended_indexes` in the same transaction as the
+// drop, so a crash never loses one: RestoreSuspendedIndexes, called when any
+// command opens the database, puts back whatever is recorded (a foreign key
+// put back is checked once, over all rows, by one query). On SQLite indexes
+// are suspended the same way; foreign-key checks are a setting of the
+// loading connection (ForeignKeyChecksOff), so nothing is recorded for them.
 #pragma once
 
 #include <string>
@@ -17,8 +26,28 @@ namespace spmis::store {
 // the caller's transaction.
 void SuspendIndexes(Connection& connection, const std::vector<std::string>& names);
 
-// Recreates every recorded index and forgets it, in one transaction; returns
-// how many.
+// PostgreSQL: drops the foreign keys declared on `tables` and records them.
+// Call inside the caller's transaction. SQLite: does nothing (see
+// ForeignKeyChecksOff).
+void SuspendForeignKeys(Connection& connection, const std::vector<std::string>& tables);
+
+// Recreates every recorded index and foreign key and forgets it, in one
+// transaction; returns how many.
 int RestoreSuspendedIndexes(Connection& connection);
+
+// SQLite: the connection checks no foreign keys while this lives. Create it
+// outside any transaction (SQLite ignores the setting inside one). Does
+// nothing on PostgreSQL.
+class ForeignKeyChecksOff {
+ public:
+  explicit ForeignKeyChecksOff(Connection& connection);
+  ~ForeignKeyChecksOff();
+  ForeignKeyChecksOff(const ForeignKeyChecksOff&) = delete;
+  ForeignKeyChecksOff& operator=(const ForeignKeyChecksOff&) = delete;
+
+ private:
+  Connection& connection_;
+  bool active_ = false;
+};
 
 }  // namespace spmis::store
