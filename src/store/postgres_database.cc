@@ -211,7 +211,7 @@ class PostgresBulkWriter final : public BulkWriter {
   }
 
  private:
-  static constexpr size_t kFlushAt = 1 << 20;
+  static constexpr size_t kFlushAt = 1 << 16;
   void Separator() {
     if (column_++ > 0) buffer_ += '\t';
   }
