@@ -4,6 +4,8 @@
 
 #include "core/text.h"
 #include "importer/field_parsing.h"
+#include "importer/importer.h"
+#include "importer/recent_keys.h"
 #include "importer/row_processor.h"
 #include "registry/configuration_repository.h"
 #include "registry/group_service.h"
@@ -18,8 +20,10 @@ const std::vector<std::string> kCoreFields = {"external_id", "kind", "name", "ar
 
 class GroupRows final : public RowProcessor {
  public:
-  GroupRows(store::Connection& connection, int64_t import_id, Principal principal)
+  GroupRows(store::Connection& connection, store::Connection& lookups, int64_t import_id,
+            Principal principal)
       : db_(connection),
+        lookups_(lookups),
         import_id_(import_id),
         principal_(std::move(principal)),
         areas_(connection, principal_) {
@@ -40,41 +44,63 @@ class GroupRows final : public RowProcessor {
   void Prepare(RowBatch& batch) override {
     batch_seen_.clear();  // earlier batches are found in the database
     PrepareCandidates<Candidate>(batch, [this](ImportRow& row) { return Parse(row); });
+    Match(lookups_, PreparedCandidates<Candidate>(batch), [](const Candidate&) { return true; });
   }
 
   void Write(RowBatch& batch) override {
     auto& candidates = PreparedCandidates<Candidate>(batch);
-    std::vector<std::string> keys;
-    for (const auto& c : candidates) {
-      if (!c.row->failed()) keys.push_back(*c.group.external_id);
-    }
-    auto existing = store::LookupKeys(
-        db_, "SELECT external_id, id, import_id FROM registry_groups WHERE external_id", keys);
+    // Keys this import may have written since Prepare looked them up are
+    // looked up again, here, where this import's writes are seen.
+    recent_.Forget(batch.commits_seen);
+    Match(db_, candidates, [&](const Candidate& c) {
+      return recent_.MayHold(*c.group.external_id, batch.commits_seen);
+    });
     std::vector<Candidate*> creates;
     for (auto& c : candidates) {
       if (c.row->failed()) continue;
-      auto it = existing.find(*c.group.external_id);
-      if (it == existing.end()) {
+      if (!c.match) {
         creates.push_back(&c);
-      } else if (it->second.tag == import_id_) {
+      } else if (c.match->tag == import_id_) {
         c.row->Fail("external_id: external ID " + *c.group.external_id +
                     " is repeated in this file (an earlier row has it)");
       } else {
-        Update(c, it->second.id);
+        Update(c, c.match->id);
       }
     }
     Create(creates);
   }
+
+  void Committed() override { recent_.Committed(); }
 
  private:
   struct Candidate {
     ImportRow* row;
     registry::Group group;
     std::vector<bool> present;
+    std::optional<store::KeyMatch> match;  // who holds the external ID in the registry
   };
 
+  // Looks up, on `connection`, the external IDs of the candidates `which`
+  // selects and sets their matches.
+  template <typename Which>
+  void Match(store::Connection& connection, std::vector<Candidate>& candidates, Which which) {
+    std::vector<std::string> keys;
+    for (const auto& c : candidates) {
+      if (!c.row->failed() && which(c)) keys.push_back(*c.group.external_id);
+    }
+    if (keys.empty()) return;
+    auto existing = store::LookupKeys(
+        connection, "SELECT external_id, id, import_id FROM registry_groups WHERE external_id",
+        keys);
+    for (auto& c : candidates) {
+      if (c.row->failed() || !which(c)) continue;
+      c.match.reset();
+      if (auto it = existing.find(*c.group.external_id); it != existing.end()) c.match = it->second;
+    }
+  }
+
   Candidate Parse(ImportRow& row) {
-    Candidate c{&row, {}, std::vector<bool>(fields_.size(), false)};
+    Candidate c{&row, {}, std::vector<bool>(fields_.size(), false), {}};
     auto value = [&](int index) {
       auto v = row.Value(index);
       if (v) c.present[static_cast<size_t>(index)] = true;
@@ -190,10 +216,14 @@ class GroupRows final : public RowProcessor {
       }
       groups->Finish();
     }
-    for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
+    for (auto* c : valid) {
+      c->row->outcome = ImportRow::Outcome::kCreated;
+      recent_.Add(*c->group.external_id);
+    }
   }
 
   store::Connection& db_;
+  store::Connection& lookups_;
   int64_t import_id_;
   Principal principal_;
   AreaCodes areas_;
@@ -201,13 +231,15 @@ class GroupRows final : public RowProcessor {
   std::vector<std::string> kinds_;
   std::vector<std::string> fields_;
   std::unordered_map<std::string, int64_t> batch_seen_;
+  RecentKeys recent_{kSqliteCommitRows};
 };
 
 }  // namespace
 
 std::unique_ptr<RowProcessor> MakeGroupRowProcessor(store::Connection& connection,
-                                                    int64_t import_id, const Principal& principal) {
-  return std::make_unique<GroupRows>(connection, import_id, principal);
+                                                    store::Connection& lookups, int64_t import_id,
+                                                    const Principal& principal) {
+  return std::make_unique<GroupRows>(connection, lookups, import_id, principal);
 }
 
 }  // namespace spmis::importer

@@ -243,7 +243,8 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   auto has_header = (*reader)->Next(header);
   if (!has_header.ok()) return refuse(has_header.error().message);
   if (!*has_header) return refuse("the file is empty: it has no header row");
-  auto processor = MakeRowProcessor(request.kind, *connection, record.id, principal);
+  auto lookups = database.Acquire();
+  auto processor = MakeRowProcessor(request.kind, *connection, *lookups, record.id, principal);
   auto columns =
       ResolveColumns(header, request.mapping, processor->fields(), processor->required());
   if (!columns.ok()) return refuse(columns.error().message);
@@ -302,11 +303,14 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   // together: on SQLite a commit writes every page it dirtied to the WAL, and
   // random-key index pages are dirtied again by every batch, so fewer commits
   // mean far less writing.
-  const int64_t commit_every =
-      connection->backend() == store::Backend::kSqlite ? kSqliteCommitRows : kPostgresCommitRows;
+  const int64_t commit_every = request.commit_every_rows > 0 ? request.commit_every_rows
+                               : connection->backend() == store::Backend::kSqlite
+                                   ? kSqliteCommitRows
+                                   : kPostgresCommitRows;
   std::optional<store::Transaction> transaction;
   int64_t uncommitted = 0;
   bool file_checked = false;
+  std::atomic<int64_t> commits{0};  // what the reader thread's look-ups can see
   auto commit = [&] {
     if (!transaction) return;
     if (!file_checked) {
@@ -320,6 +324,8 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
     transaction->Commit();
     transaction.reset();
     uncommitted = 0;
+    ++commits;
+    processor->Committed();
   };
 
   // The reader thread reads and prepares the next batches while this thread
@@ -348,6 +354,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
           batch.rows.push_back(std::move(row));
         }
         if (batch.rows.empty()) break;
+        batch.commits_seen = commits.load();  // before the look-ups start
         processor->Prepare(batch);
         if (!pipe.Push(std::move(batch))) return;  // the writer stopped
       }

@@ -33,6 +33,8 @@ struct ImportRequest {
   ColumnMapping mapping;
   std::string error_report_path;  // also write the report here ("" = database only)
   int64_t suspend_indexes_from_rows = kSuspendIndexesFromRows;
+  int64_t commit_every_rows =
+      0;  // 0: the backend's default (kSqliteCommitRows, kPostgresCommitRows)
 };
 
 // The import record, finished: completed (with counts; some rows may have

@@ -5,6 +5,7 @@
 
 #include "importer/import_repository.h"
 #include "importer/importer.h"
+#include "importer/recent_keys.h"
 #include "registry/area_service.h"
 #include "registry/configuration_service.h"
 #include "registry/group_service.h"
@@ -252,21 +253,55 @@ TEST_P(ImporterTest, EachBadRowRuleRefusesTheRowWithItsReasonAndKeepsTheRest) {
 }
 
 TEST_P(ImporterTest, RepeatsAcrossBatchesAreCaughtWithoutRememberingTheFile) {
-  // Rows of an earlier batch are found in the database, not in memory.
-  std::string content = "external_id,given_name,national_id\n";
-  for (int i = 0; i < kImportBatchRows + 10; ++i) {
-    content += "R" + std::to_string(i) + ",Person," + std::to_string(30000000 + i) + "\n";
+  // Rows of an earlier batch are found in the database, not in memory:
+  // committed ones by the look-ups that run ahead of the writing, those not
+  // committed yet by the writer's own look-up (see RecentKeys). Both ways,
+  // with one commit at the end and with a commit after every batch.
+  for (int64_t commit_every : {int64_t{0}, int64_t{kImportBatchRows}}) {
+    SCOPED_TRACE(commit_every);
+    const std::string prefix = commit_every ? "S" : "R";
+    const int base = commit_every ? 40000000 : 30000000;
+    std::string content = "external_id,given_name,national_id\n";
+    for (int i = 0; i < 3 * kImportBatchRows + 10; ++i) {
+      content += prefix + std::to_string(i) + ",Person," + std::to_string(base + i) + "\n";
+    }
+    content += prefix + "1,Again," + std::to_string(base + 9999999) + "\n";  // row 3's external ID
+    content += prefix + "99999,Copy," + std::to_string(base) + "\n";         // row 2's national ID
+    content += prefix + std::to_string(3 * kImportBatchRows + 5) + ",Late,\n";  // the last batch's
+    ImportRequest request;
+    request.kind = ImportKind::kIndividuals;
+    request.path = Write("long.csv", content);
+    request.commit_every_rows = commit_every;
+    auto record = RunImport(db(), request, actor_, nullptr);
+    ASSERT_TRUE(record.ok()) << record.error().ToString();
+    EXPECT_EQ(record->counts.created, 3 * kImportBatchRows + 10);
+    EXPECT_EQ(record->counts.failed, 3);
+    std::string report = Report(record->id);
+    for (const std::string& reason :
+         {"external ID " + prefix + "1 is repeated in this file",
+          "national ID " + std::to_string(base) + " is repeated in this file",
+          "external ID " + prefix + std::to_string(3 * kImportBatchRows + 5) + " is repeated"}) {
+      EXPECT_NE(report.find(reason), std::string::npos) << reason << "\n" << report;
+    }
   }
-  content += "R1,Again,39999999\n";     // external ID of row 3, in an earlier batch
-  content += "R99999,Copy,30000000\n";  // national ID of row 2
-  auto record = Import(ImportKind::kIndividuals, Write("long.csv", content));
-  ASSERT_TRUE(record.ok()) << record.error().ToString();
-  EXPECT_EQ(record->counts.created, kImportBatchRows + 10);
-  EXPECT_EQ(record->counts.failed, 2);
-  std::string report = Report(record->id);
-  EXPECT_NE(report.find("external ID R1 is repeated in this file"), std::string::npos) << report;
-  EXPECT_NE(report.find("national ID 30000000 is repeated in this file"), std::string::npos)
-      << report;
+}
+
+TEST(RecentKeysTest, HoldsWhatWasWrittenInChunksALookUpCouldNotSee) {
+  RecentKeys recent(1000);
+  recent.Add("P1");  // chunk 0
+  EXPECT_TRUE(recent.MayHold("P1", 0));
+  recent.Committed();
+  recent.Add("P2");  // chunk 1
+  // A look-up that saw one commit saw P1 (chunk 0), not P2.
+  EXPECT_FALSE(recent.MayHold("P1", 1));
+  EXPECT_TRUE(recent.MayHold("P2", 1));
+  EXPECT_TRUE(recent.MayHold("P1", 0));
+  int false_alarms = 0;
+  for (int i = 0; i < 10000; ++i) false_alarms += recent.MayHold("Q" + std::to_string(i), 0);
+  EXPECT_LT(false_alarms, 20);  // a filter of 16 bits a key: about 1 in 400 at capacity
+  recent.Forget(1);
+  EXPECT_FALSE(recent.MayHold("P1", 0));  // chunk 0 forgotten
+  EXPECT_TRUE(recent.MayHold("P2", 0));
 }
 
 TEST_P(ImporterTest, ALargeLoadSuspendsSecondaryIndexesAndRebuildsThem) {

@@ -9,6 +9,8 @@
 #include "core/registrant_id.h"
 #include "core/text.h"
 #include "importer/field_parsing.h"
+#include "importer/importer.h"
+#include "importer/recent_keys.h"
 #include "importer/row_processor.h"
 #include "registry/configuration_repository.h"
 #include "registry/individual_repository.h"
@@ -49,10 +51,18 @@ std::string PersonId(int64_t id) {
   return RegistrantId{RegistrantKind::kIndividual, id}.ToString();
 }
 
+const char* const kByExternalId =
+    "SELECT external_id, id, import_id FROM individuals WHERE external_id";
+const char* const kByNationalId =
+    "SELECT d.number, d.individual_id, i.import_id FROM id_documents d "
+    "JOIN individuals i ON i.id = d.individual_id WHERE d.type = 'national_id' AND d.number";
+
 class IndividualRows final : public RowProcessor {
  public:
-  IndividualRows(store::Connection& connection, int64_t import_id, Principal principal)
+  IndividualRows(store::Connection& connection, store::Connection& lookups, int64_t import_id,
+                 Principal principal)
       : db_(connection),
+        lookups_(lookups),
         import_id_(import_id),
         principal_(std::move(principal)),
         areas_(connection, principal_) {
@@ -86,47 +96,42 @@ class IndividualRows final : public RowProcessor {
     batch_external_.clear();
     batch_national_.clear();
     PrepareCandidates<Candidate>(batch, [this](ImportRow& row) { return Parse(row); });
+    auto& candidates = PreparedCandidates<Candidate>(batch);
+    Match(lookups_, candidates, [](const Candidate&) { return true; });
   }
 
   void Write(RowBatch& batch) override {
     auto& candidates = PreparedCandidates<Candidate>(batch);
-    std::vector<std::string> external_ids, national_ids;
-    for (const auto& c : candidates) {
-      if (c.row->failed()) continue;
-      if (c.person.external_id) external_ids.push_back(*c.person.external_id);
-      if (auto nid = c.person.national_id()) national_ids.push_back(*nid);
-    }
-    auto by_external = store::LookupKeys(
-        db_, "SELECT external_id, id, import_id FROM individuals WHERE external_id", external_ids);
-    auto by_national = store::LookupKeys(
-        db_,
-        "SELECT d.number, d.individual_id, i.import_id FROM id_documents d "
-        "JOIN individuals i ON i.id = d.individual_id WHERE d.type = 'national_id' AND d.number",
-        national_ids);
+    // Keys this import may have written since Prepare looked them up are
+    // looked up again, here, where this import's writes are seen.
+    recent_external_.Forget(batch.commits_seen);
+    recent_national_.Forget(batch.commits_seen);
+    Match(db_, candidates, [&](const Candidate& c) {
+      auto nid = c.person.national_id();
+      return (c.person.external_id &&
+              recent_external_.MayHold(*c.person.external_id, batch.commits_seen)) ||
+             (nid && recent_national_.MayHold(*nid, batch.commits_seen));
+    });
 
     std::vector<Candidate*> creates;
     for (auto& c : candidates) {
       if (c.row->failed()) continue;
       std::optional<int64_t> external_match, national_match;
-      if (c.person.external_id) {
-        if (auto it = by_external.find(*c.person.external_id); it != by_external.end()) {
-          if (it->second.tag == import_id_) {
-            c.row->Fail("external_id: external ID " + *c.person.external_id +
-                        " is repeated in this file (an earlier row has it)");
-            continue;
-          }
-          external_match = it->second.id;
+      if (c.external_match) {
+        if (c.external_match->tag == import_id_) {
+          c.row->Fail("external_id: external ID " + *c.person.external_id +
+                      " is repeated in this file (an earlier row has it)");
+          continue;
         }
+        external_match = c.external_match->id;
       }
-      if (auto nid = c.person.national_id()) {
-        if (auto it = by_national.find(*nid); it != by_national.end()) {
-          if (it->second.tag == import_id_) {
-            c.row->Fail("national_id: national ID " + *nid +
-                        " is repeated in this file (an earlier row has it)");
-            continue;
-          }
-          national_match = it->second.id;
+      if (c.national_match) {
+        if (c.national_match->tag == import_id_) {
+          c.row->Fail("national_id: national ID " + *c.person.national_id() +
+                      " is repeated in this file (an earlier row has it)");
+          continue;
         }
+        national_match = c.national_match->id;
       }
       if (external_match && national_match && *external_match != *national_match) {
         c.row->Fail("national ID " + *c.person.national_id() + " is already held by " +
@@ -143,15 +148,56 @@ class IndividualRows final : public RowProcessor {
     Create(creates);
   }
 
+  void Committed() override {
+    recent_external_.Committed();
+    recent_national_.Committed();
+  }
+
  private:
   struct Candidate {
     ImportRow* row;
     Individual person;
     std::vector<bool> present;  // per field index: the row gives a value
+    // Who holds the row's external and national ID in the registry.
+    std::optional<store::KeyMatch> external_match;
+    std::optional<store::KeyMatch> national_match;
   };
 
+  // Looks up, on `connection`, the keys of the candidates `which` selects and
+  // sets their matches.
+  template <typename Which>
+  void Match(store::Connection& connection, std::vector<Candidate>& candidates, Which which) {
+    std::vector<std::string> external_ids, national_ids;
+    for (const auto& c : candidates) {
+      if (c.row->failed() || !which(c)) continue;
+      if (c.person.external_id) external_ids.push_back(*c.person.external_id);
+      if (auto nid = c.person.national_id()) national_ids.push_back(*nid);
+    }
+    if (external_ids.empty() && national_ids.empty()) return;
+    auto by_external = store::LookupKeys(connection, kByExternalId, external_ids);
+    auto by_national = store::LookupKeys(connection, kByNationalId, national_ids);
+    for (auto& c : candidates) {
+      if (c.row->failed() || !which(c)) continue;
+      c.external_match.reset();
+      c.national_match.reset();
+      if (c.person.external_id) {
+        if (auto it = by_external.find(*c.person.external_id); it != by_external.end())
+          c.external_match = it->second;
+      }
+      if (auto nid = c.person.national_id()) {
+        if (auto it = by_national.find(*nid); it != by_national.end())
+          c.national_match = it->second;
+      }
+    }
+  }
+
+  void Remember(const Individual& person) {
+    if (person.external_id) recent_external_.Add(*person.external_id);
+    if (auto nid = person.national_id()) recent_national_.Add(*nid);
+  }
+
   Candidate Parse(ImportRow& row) {
-    Candidate c{&row, {}, std::vector<bool>(fields_.size(), false)};
+    Candidate c{&row, {}, std::vector<bool>(fields_.size(), false), {}, {}};
     Individual& p = c.person;
     std::vector<FieldError> errors;
     auto value = [&](int index) {
@@ -292,6 +338,8 @@ class IndividualRows final : public RowProcessor {
       c.row->Fail(updated.error());
       return;
     }
+    Remember(*current);  // the keys it held until now too: a later look-up of them is stale
+    Remember(merged);
     c.row->outcome =
         updated->version == version ? ImportRow::Outcome::kUnchanged : ImportRow::Outcome::kUpdated;
   }
@@ -367,10 +415,14 @@ class IndividualRows final : public RowProcessor {
       }
       documents->Finish();
     }
-    for (auto* c : valid) c->row->outcome = ImportRow::Outcome::kCreated;
+    for (auto* c : valid) {
+      c->row->outcome = ImportRow::Outcome::kCreated;
+      Remember(c->person);
+    }
   }
 
   store::Connection& db_;
+  store::Connection& lookups_;
   int64_t import_id_;
   Principal principal_;
   AreaCodes areas_;
@@ -379,14 +431,17 @@ class IndividualRows final : public RowProcessor {
   Date today_;
   std::unordered_map<std::string, int64_t> batch_external_;  // key -> row number
   std::unordered_map<std::string, int64_t> batch_national_;
+  RecentKeys recent_external_{kSqliteCommitRows};
+  RecentKeys recent_national_{kSqliteCommitRows};
 };
 
 }  // namespace
 
 std::unique_ptr<RowProcessor> MakeIndividualRowProcessor(store::Connection& connection,
+                                                         store::Connection& lookups,
                                                          int64_t import_id,
                                                          const Principal& principal) {
-  return std::make_unique<IndividualRows>(connection, import_id, principal);
+  return std::make_unique<IndividualRows>(connection, lookups, import_id, principal);
 }
 
 }  // namespace spmis::importer

@@ -24,8 +24,12 @@ const std::vector<std::string> kFields = {"group_external_id", "individual_exter
 
 class MembershipRows final : public RowProcessor {
  public:
-  MembershipRows(store::Connection& connection, int64_t import_id, Principal principal)
-      : db_(connection), import_id_(import_id), principal_(std::move(principal)) {
+  MembershipRows(store::Connection& connection, store::Connection& lookups, int64_t import_id,
+                 Principal principal)
+      : db_(connection),
+        lookups_(lookups),
+        import_id_(import_id),
+        principal_(std::move(principal)) {
     for (const auto& role : registry::ConfigurationRepository(db_).Roles())
       roles_.insert(role.code);
   }
@@ -45,12 +49,10 @@ class MembershipRows final : public RowProcessor {
     // Repeats within the batch are caught in Write, those of earlier batches in
     // the database (memberships this import created): memory stays bounded.
     PrepareCandidates<Candidate>(batch, [this](ImportRow& row) { return Parse(row); });
-  }
-
-  void Write(RowBatch& batch) override {
+    // The groups and people named are looked up here, on the look-up
+    // connection: a memberships import creates neither, so what is committed
+    // is what there is.
     auto& candidates = PreparedCandidates<Candidate>(batch);
-    batch_pairs_.clear();
-    batch_heads_.clear();
     std::vector<std::string> group_keys, person_keys;
     for (const auto& c : candidates) {
       if (c.row->failed()) continue;
@@ -60,11 +62,11 @@ class MembershipRows final : public RowProcessor {
     // Out of the principal's areas, a group or person is as if unknown.
     const std::string scope = AreaScopeCondition();
     auto groups = store::LookupIds(
-        db_, "SELECT external_id, id FROM registry_groups WHERE " + scope + "external_id",
+        lookups_, "SELECT external_id, id FROM registry_groups WHERE " + scope + "external_id",
         group_keys);
     auto people = store::LookupIds(
-        db_, "SELECT external_id, id FROM individuals WHERE " + scope + "external_id", person_keys);
-    std::set<int64_t> group_ids;
+        lookups_, "SELECT external_id, id FROM individuals WHERE " + scope + "external_id",
+        person_keys);
     for (auto& c : candidates) {
       if (c.row->failed()) continue;
       auto g = groups.find(c.group_key);
@@ -76,7 +78,16 @@ class MembershipRows final : public RowProcessor {
       if (c.row->failed()) continue;
       c.membership.group_id = g->second;
       c.membership.individual_id = p->second;
-      group_ids.insert(g->second);
+    }
+  }
+
+  void Write(RowBatch& batch) override {
+    auto& candidates = PreparedCandidates<Candidate>(batch);
+    batch_pairs_.clear();
+    batch_heads_.clear();
+    std::set<int64_t> group_ids;
+    for (const auto& c : candidates) {
+      if (!c.row->failed()) group_ids.insert(c.membership.group_id);
     }
     // What the registry already holds for these groups.
     std::map<std::pair<int64_t, int64_t>, CurrentMembership> current;  // (group, person)
@@ -202,6 +213,7 @@ class MembershipRows final : public RowProcessor {
   }
 
   store::Connection& db_;
+  store::Connection& lookups_;
   int64_t import_id_;
   Principal principal_;
   std::set<std::string> roles_;
@@ -212,9 +224,10 @@ class MembershipRows final : public RowProcessor {
 }  // namespace
 
 std::unique_ptr<RowProcessor> MakeMembershipRowProcessor(store::Connection& connection,
+                                                         store::Connection& lookups,
                                                          int64_t import_id,
                                                          const Principal& principal) {
-  return std::make_unique<MembershipRows>(connection, import_id, principal);
+  return std::make_unique<MembershipRows>(connection, lookups, import_id, principal);
 }
 
 }  // namespace spmis::importer

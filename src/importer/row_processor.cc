@@ -5,11 +5,12 @@
 namespace spmis::importer {
 
 std::unique_ptr<RowProcessor> MakeAreaRowProcessor(store::Connection&, int64_t, const Principal&);
-std::unique_ptr<RowProcessor> MakeIndividualRowProcessor(store::Connection&, int64_t,
-                                                         const Principal&);
-std::unique_ptr<RowProcessor> MakeGroupRowProcessor(store::Connection&, int64_t, const Principal&);
-std::unique_ptr<RowProcessor> MakeMembershipRowProcessor(store::Connection&, int64_t,
-                                                         const Principal&);
+std::unique_ptr<RowProcessor> MakeIndividualRowProcessor(store::Connection&, store::Connection&,
+                                                         int64_t, const Principal&);
+std::unique_ptr<RowProcessor> MakeGroupRowProcessor(store::Connection&, store::Connection&, int64_t,
+                                                    const Principal&);
+std::unique_ptr<RowProcessor> MakeMembershipRowProcessor(store::Connection&, store::Connection&,
+                                                         int64_t, const Principal&);
 
 std::optional<std::string> ImportRow::Value(int index) const {
   for (size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
@@ -22,16 +23,17 @@ std::optional<std::string> ImportRow::Value(int index) const {
 }
 
 std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
-                                               int64_t import_id, const Principal& principal) {
+                                               store::Connection& lookups, int64_t import_id,
+                                               const Principal& principal) {
   switch (kind) {
     case ImportKind::kAreas:
       return MakeAreaRowProcessor(connection, import_id, principal);
     case ImportKind::kIndividuals:
-      return MakeIndividualRowProcessor(connection, import_id, principal);
+      return MakeIndividualRowProcessor(connection, lookups, import_id, principal);
     case ImportKind::kGroups:
-      return MakeGroupRowProcessor(connection, import_id, principal);
+      return MakeGroupRowProcessor(connection, lookups, import_id, principal);
     case ImportKind::kMemberships:
-      return MakeMembershipRowProcessor(connection, import_id, principal);
+      return MakeMembershipRowProcessor(connection, lookups, import_id, principal);
   }
   return nullptr;
 }

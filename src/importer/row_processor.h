@@ -49,6 +49,9 @@ struct ImportRow {
 struct RowBatch {
   std::vector<ImportRow> rows;
   std::shared_ptr<void> prepared;  // what Prepare made of the rows, for Write
+  // How many commits the import had made when Prepare looked the batch's
+  // keys up (what those look-ups could see; see RecentKeys).
+  int64_t commits_seen = 0;
 };
 
 class RowProcessor {
@@ -66,12 +69,17 @@ class RowProcessor {
   // The tables this kind of import writes new rows into, whose foreign keys a
   // large import leaves unchecked: it resolves every reference itself.
   virtual std::vector<std::string> written_tables() const { return {}; }
-  // Stage 1: the checks of each row's own fields. Touches no database, so the
-  // importer runs it on its reader thread while the previous batch is written.
-  // Batches are prepared and written in file order, one preparer at a time.
+  // Stage 1: the checks of each row's own fields, and the look-ups of the
+  // keys it names on the look-up connection, which sees what is committed.
+  // The importer runs it on its reader thread while the previous batch is
+  // written. Batches are prepared and written in file order, one preparer at
+  // a time.
   virtual void Prepare(RowBatch& batch) { (void)batch; }
-  // Stage 2, in the importer's transaction: match against the registry and write.
+  // Stage 2, in the importer's transaction: match against the registry
+  // (what this import wrote since the look-ups ran included) and write.
   virtual void Write(RowBatch& batch) = 0;
+  // The importer committed what Write wrote so far.
+  virtual void Committed() {}
 };
 
 // Prepare's usual shape: one candidate per row, made by `parse`, kept with
@@ -88,7 +96,10 @@ std::vector<Candidate>& PreparedCandidates(RowBatch& batch) {
   return *std::static_pointer_cast<std::vector<Candidate>>(batch.prepared);
 }
 
+// `connection` writes, in the importer's transaction; `lookups` is another
+// connection to the same database, for Prepare's look-ups.
 std::unique_ptr<RowProcessor> MakeRowProcessor(ImportKind kind, store::Connection& connection,
-                                               int64_t import_id, const Principal& principal);
+                                               store::Connection& lookups, int64_t import_id,
+                                               const Principal& principal);
 
 }  // namespace spmis::importer

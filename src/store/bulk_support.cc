@@ -1,8 +1,13 @@
 #include "store/bulk_support.h"
 
+#include <unordered_set>
+
 namespace spmis::store {
 
-std::string PostgresTextArray(const std::vector<std::string>& values) {
+namespace {
+
+template <typename Text>
+std::string TextArray(const std::vector<Text>& values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
     if (i) out += ',';
@@ -17,11 +22,26 @@ std::string PostgresTextArray(const std::vector<std::string>& values) {
   return out;
 }
 
+}  // namespace
+
+std::string PostgresTextArray(const std::vector<std::string>& values) { return TextArray(values); }
+
 std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
                                                      std::string_view select_prefix,
                                                      const std::vector<std::string>& keys) {
   std::unordered_map<std::string, KeyMatch> found;
   if (keys.empty()) return found;
+  // Each key once: a batch often names one key many times (a household's
+  // members all name its group).
+  std::vector<std::string_view> unique;
+  {
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(keys.size());
+    unique.reserve(keys.size());
+    for (const auto& key : keys) {
+      if (seen.insert(key).second) unique.push_back(key);
+    }
+  }
   auto read = [&](Statement& query) {
     while (query.Step()) {  // (PostgreSQL knows its columns only once it ran)
       bool tagged = query.ColumnCount() > 2;
@@ -31,12 +51,12 @@ std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
   };
   if (connection.backend() == Backend::kPostgres) {
     auto query = connection.Prepare(std::string(select_prefix) + " = ANY($1::text[])");
-    query->Bind(1, PostgresTextArray(keys));
+    query->Bind(1, TextArray(unique));
     read(*query);
     return found;
   }
   auto query = connection.Prepare(std::string(select_prefix) + " = $1");
-  for (const auto& key : keys) {
+  for (const auto& key : unique) {
     query->Reset();
     query->Bind(1, key);
     read(*query);
