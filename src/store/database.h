@@ -155,14 +155,16 @@ class BulkWriter {
   virtual void AddText(std::string_view value) = 0;
   virtual void AddInt(int64_t value) = 0;
   virtual void AddDouble(double value) = 0;
+  virtual void AddDate(Date value) { AddText(value.ToString()); }
+  virtual void AddTimestamp(Timestamp value) { AddText(value.ToString()); }
   void Add(std::string_view value) { AddText(value); }
   void Add(double value) { AddDouble(value); }
   void Add(const std::string& value) { AddText(value); }
   void Add(const char* value) { AddText(value); }
   void Add(int64_t value) { AddInt(value); }
   void Add(bool value) { AddInt(value ? 1 : 0); }
-  void Add(Date value) { AddText(value.ToString()); }
-  void Add(Timestamp value) { AddText(value.ToString()); }
+  void Add(Date value) { AddDate(value); }
+  void Add(Timestamp value) { AddTimestamp(value); }
   template <typename T>
   void Add(const std::optional<T>& value) {
     if (value) {

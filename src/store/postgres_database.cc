@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 
 #include <memory>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "store/postgres_copy.h"
 
 namespace spmis::store {
 namespace {
@@ -133,19 +135,16 @@ class PostgresStatement final : public Statement {
 };
 
 // COPY ... FROM STDIN in text format, buffered into large chunks.
+// COPY FROM STDIN, binary when the columns' types allow (CopyRowEncoder);
+// the rows are sent every 64 KiB, so the server parses a batch while the
+// rest of it is still being encoded.
 class PostgresBulkWriter final : public BulkWriter {
  public:
-  PostgresBulkWriter(PGconn* conn, std::string_view table, const std::vector<std::string>& columns)
-      : conn_(conn), columns_(columns.size()) {
-    std::string sql = "COPY " + std::string(table) + " (";
-    for (size_t i = 0; i < columns.size(); ++i) {
-      if (i) sql += ", ";
-      sql += columns[i];
-    }
-    sql += ") FROM STDIN";
+  PostgresBulkWriter(PGconn* conn, std::string_view table, CopyRowEncoder encoder)
+      : conn_(conn), encoder_(std::move(encoder)) {
+    std::string sql = encoder_.CopyStatement(table);
     ResultPtr result(PQexec(conn_, sql.c_str()));
     if (PQresultStatus(result.get()) != PGRES_COPY_IN) ThrowResult(conn_, result.get(), sql);
-    buffer_.reserve(kFlushAt + 4096);
   }
   ~PostgresBulkWriter() override {
     if (!finished_) {
@@ -155,50 +154,20 @@ class PostgresBulkWriter final : public BulkWriter {
     }
   }
 
-  void AddNull() override {
-    Separator();
-    buffer_ += "\\N";
-  }
-  void AddText(std::string_view value) override {
-    Separator();
-    for (char c : value) {
-      switch (c) {
-        case '\\':
-          buffer_ += "\\\\";
-          break;
-        case '\t':
-          buffer_ += "\\t";
-          break;
-        case '\n':
-          buffer_ += "\\n";
-          break;
-        case '\r':
-          buffer_ += "\\r";
-          break;
-        default:
-          buffer_ += c;
-      }
-    }
-  }
-  void AddInt(int64_t value) override {
-    Separator();
-    buffer_ += std::to_string(value);
-  }
-  void AddDouble(double value) override {
-    Separator();
-    char text[32];
-    std::snprintf(text, sizeof text, "%.17g", value);
-    buffer_ += text;
-  }
+  void AddNull() override { encoder_.AddNull(); }
+  void AddText(std::string_view value) override { encoder_.AddText(value); }
+  void AddInt(int64_t value) override { encoder_.AddInt(value); }
+  void AddDouble(double value) override { encoder_.AddDouble(value); }
+  void AddDate(Date value) override { encoder_.AddDate(value); }
+  void AddTimestamp(Timestamp value) override { encoder_.AddTimestamp(value); }
   void EndRow() override {
-    if (column_ != columns_) {
+    if (!encoder_.EndRow()) {
       throw DatabaseError(DatabaseError::Kind::kOther, "bulk row has the wrong number of values");
     }
-    buffer_ += '\n';
-    column_ = 0;
-    if (buffer_.size() >= kFlushAt) Flush();
+    if (encoder_.buffer().size() >= kFlushAt) Flush();
   }
   void Finish() override {
+    encoder_.AppendTrailer();
     Flush();
     finished_ = true;
     if (PQputCopyEnd(conn_, nullptr) != 1) {
@@ -212,21 +181,17 @@ class PostgresBulkWriter final : public BulkWriter {
 
  private:
   static constexpr size_t kFlushAt = 1 << 16;
-  void Separator() {
-    if (column_++ > 0) buffer_ += '\t';
-  }
   void Flush() {
-    if (buffer_.empty()) return;
-    if (PQputCopyData(conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1) {
+    const std::string& data = encoder_.buffer();
+    if (data.empty()) return;
+    if (PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1) {
       throw DatabaseError(DatabaseError::Kind::kConnection, PQerrorMessage(conn_));
     }
-    buffer_.clear();
+    encoder_.Clear();
   }
 
   PGconn* conn_;
-  size_t columns_;
-  size_t column_ = 0;
-  std::string buffer_;
+  CopyRowEncoder encoder_;
   bool finished_ = false;
 };
 
@@ -271,15 +236,38 @@ class PostgresConnection final : public Connection {
 
   std::unique_ptr<BulkWriter> BulkInsert(std::string_view table,
                                          const std::vector<std::string>& columns) override {
-    return std::make_unique<PostgresBulkWriter>(conn_, table, columns);
+    return std::make_unique<PostgresBulkWriter>(
+        conn_, table, CopyRowEncoder(columns, ColumnTypes(table, columns)));
   }
 
  protected:
   void BeginOutermost() override { Execute("BEGIN"); }
 
  private:
+  // The type of each named column of `table`, asked once per connection.
+  // (A column the catalog does not know gets type 0, and the text format.)
+  const std::vector<uint32_t>& ColumnTypes(std::string_view table,
+                                           const std::vector<std::string>& columns) {
+    std::string key(table);
+    for (const auto& column : columns) key += "," + column;
+    auto [it, inserted] = column_types_.try_emplace(key);
+    if (!inserted) return it->second;
+    auto query = Prepare(
+        "SELECT COALESCE(a.atttypid, 0)::bigint FROM unnest($1::text[]) WITH ORDINALITY AS c(name, "
+        "n) "
+        "LEFT JOIN pg_attribute a ON a.attrelid = $2::regclass AND a.attname = c.name "
+        "AND NOT a.attisdropped ORDER BY c.n");
+    std::string names = "{";
+    for (size_t i = 0; i < columns.size(); ++i) names += (i ? "," : "") + columns[i];
+    names += "}";
+    query->Bind(1, names).Bind(2, table);
+    while (query->Step()) it->second.push_back(static_cast<uint32_t>(query->Int(0)));
+    return it->second;
+  }
+
   PGconn* conn_ = nullptr;
   int64_t statements_ = 0;
+  std::map<std::string, std::vector<uint32_t>> column_types_;
 };
 
 class PostgresDatabase final : public Database {
