@@ -37,7 +37,37 @@ class CsvReader final : public TableReader {
   }
 
   Result<bool> Next(std::vector<std::string>& cells) override {
-    while (rows_.empty()) {
+    SPMIS_ASSIGN_OR_RETURN(bool more, Parse([&] { return !rows_.empty(); }));
+    if (!more) return false;
+    cells = std::move(rows_.front().cells);
+    row_number_ = rows_.front().number;
+    rows_.pop_front();
+    return true;
+  }
+
+  // The same parse and checks, counting rows instead of keeping their cells.
+  Result<int64_t> CountRemainingRows() override {
+    int64_t rows = static_cast<int64_t>(rows_.size());
+    rows_.clear();
+    counting_ = true;
+    SPMIS_ASSIGN_OR_RETURN(bool more, Parse([] { return false; }));
+    (void)more;
+    return rows + counted_;
+  }
+
+  int64_t row_number() const override { return row_number_; }
+  std::string format() const override { return "csv"; }
+
+ private:
+  struct PendingRow {
+    std::vector<std::string> cells;
+    int64_t number;
+  };
+
+  // Parses until `ready()` or the end of the file; false at the end.
+  template <typename Ready>
+  Result<bool> Parse(Ready ready) {
+    while (!ready()) {
       if (!error_.empty()) return Error::Invalid(error_);
       if (finished_) return false;
       if (buffer_.empty() && !Fill()) {
@@ -59,20 +89,8 @@ class CsvReader final : public TableReader {
       }
       buffer_.clear();
     }
-    cells = std::move(rows_.front().cells);
-    row_number_ = rows_.front().number;
-    rows_.pop_front();
     return true;
   }
-
-  int64_t row_number() const override { return row_number_; }
-  std::string format() const override { return "csv"; }
-
- private:
-  struct PendingRow {
-    std::vector<std::string> cells;
-    int64_t number;
-  };
 
   bool Fill() {
     buffer_.resize(kChunk);
@@ -102,12 +120,21 @@ class CsvReader final : public TableReader {
       self->error_ = "row " + std::to_string(self->row_ + 1) +
                      " is not UTF-8 text: save the file as CSV UTF-8";
     }
-    self->current_.emplace_back(field);
+    if (self->counting_) {
+      self->row_blank_ = self->row_blank_ && Trim(field).empty();
+    } else {
+      self->current_.emplace_back(field);
+    }
   }
 
   static void OnRow(int, void* self_ptr) {
     auto* self = static_cast<CsvReader*>(self_ptr);
     ++self->row_;
+    if (self->counting_) {
+      if (!self->row_blank_) ++self->counted_;
+      self->row_blank_ = true;
+      return;
+    }
     bool blank = true;
     for (const auto& cell : self->current_) {
       if (!Trim(cell).empty()) blank = false;
@@ -125,9 +152,22 @@ class CsvReader final : public TableReader {
   int64_t row_ = 0;
   int64_t row_number_ = 0;
   bool finished_ = false;
+  bool counting_ = false;  // CountRemainingRows: cells are checked, not kept
+  bool row_blank_ = true;
+  int64_t counted_ = 0;
 };
 
 }  // namespace
+
+Result<int64_t> TableReader::CountRemainingRows() {
+  std::vector<std::string> cells;
+  int64_t rows = 0;
+  while (true) {
+    SPMIS_ASSIGN_OR_RETURN(bool more, Next(cells));
+    if (!more) return rows;
+    ++rows;
+  }
+}
 
 Result<std::unique_ptr<TableReader>> OpenCsv(const std::string& path, const TableOptions& options) {
   if (options.delimiter != 0 && options.delimiter != ',' && options.delimiter != ';' &&

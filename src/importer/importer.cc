@@ -22,6 +22,7 @@
 #include "importer/row_processor.h"
 #include "importer/table_reader.h"
 #include "jobs/job_principal.h"
+#include "store/bulk_support.h"
 #include "store/index_suspension.h"
 
 namespace spmis::importer {
@@ -81,15 +82,9 @@ class BatchPipe {
 // row is committed. Returns the number of data rows.
 Result<int64_t> CheckStructure(const std::string& path, const TableOptions& options) {
   SPMIS_ASSIGN_OR_RETURN(auto reader, OpenTable(path, options));
-  std::vector<std::string> cells;
-  int64_t rows = -1;  // the header is not a data row
-  while (true) {
-    SPMIS_ASSIGN_OR_RETURN(bool more, reader->Next(cells));
-    if (!more) break;
-    ++rows;
-  }
-  if (rows < 0) return Error::Invalid("the file is empty: it has no header row");
-  return rows;
+  SPMIS_ASSIGN_OR_RETURN(int64_t rows, reader->CountRemainingRows());
+  if (rows == 0) return Error::Invalid("the file is empty: it has no header row");
+  return rows - 1;  // the header is not a data row
 }
 
 // A file refused whole after its rows began to be written (the writes are
@@ -244,6 +239,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   if (!has_header.ok()) return refuse(has_header.error().message);
   if (!*has_header) return refuse("the file is empty: it has no header row");
   auto lookups = database.Acquire();
+  store::PrepareForKeyLookups(*lookups);
   auto processor = MakeRowProcessor(request.kind, *connection, *lookups, record.id, principal);
   auto columns =
       ResolveColumns(header, request.mapping, processor->fields(), processor->required());

@@ -24,6 +24,9 @@ class TableReader {
   // The next non-empty row into `cells`; false at the end of the table. An
   // error means the file is malformed (it is then refused whole).
   virtual Result<bool> Next(std::vector<std::string>& cells) = 0;
+  // Reads the rest of the table, checking it as Next would, and returns how
+  // many non-empty rows it holds (without keeping their cells).
+  virtual Result<int64_t> CountRemainingRows();
   // The spreadsheet row number of the row last returned.
   virtual int64_t row_number() const = 0;
   virtual std::string format() const = 0;  // "csv" | "xlsx"

@@ -72,6 +72,11 @@ std::unordered_map<std::string, int64_t> LookupIds(Connection& connection,
   return ids;
 }
 
+void PrepareForKeyLookups(Connection& connection) {
+  if (connection.backend() == Backend::kPostgres)
+    connection.Execute("SET max_parallel_workers_per_gather = 0");
+}
+
 std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count) {
   std::vector<int64_t> ids;
   if (count <= 0) return ids;

@@ -33,6 +33,12 @@ std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
                                                      std::string_view select_prefix,
                                                      const std::vector<std::string>& keys);
 
+// Readies a connection for many batches of look-ups by key: PostgreSQL plans
+// no parallel workers for them (starting two workers costs more than looking
+// up a batch of 5,000 keys by index, and a table just bulk-loaded has no
+// statistics yet, which makes the planner reach for a parallel scan).
+void PrepareForKeyLookups(Connection& connection);
+
 // Ids for `count` new rows of `table` (whose key column is `id`), never used
 // before and never handed out again. Call inside the write transaction.
 std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count);
