@@ -220,6 +220,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   record.started_at = Timestamp::Now();
   if (progress) record.job_id = progress->job().id;
   auto connection = database.Acquire();
+  store::MappedReadsOff unmapped(*connection);
   ImportRepository(*connection).Insert(record);
   // Refuses the file whole. The check's own reason comes first: it names the
   // first problem of the file, which explains the later ones.
@@ -239,6 +240,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   if (!has_header.ok()) return refuse(has_header.error().message);
   if (!*has_header) return refuse("the file is empty: it has no header row");
   auto lookups = database.Acquire();
+  store::MappedReadsOff lookups_unmapped(*lookups);
   store::PrepareForKeyLookups(*lookups);
   auto processor = MakeRowProcessor(request.kind, *connection, *lookups, record.id, principal);
   auto columns =
@@ -278,6 +280,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   auto restore_indexes = [&] {
     if (suspended) {
       auto fresh = database.Acquire();
+      store::MappedReadsOff unmapped_fresh(*fresh);
       store::RestoreSuspendedIndexes(*fresh);
       suspended = false;
     }

@@ -77,6 +77,23 @@ void PrepareForKeyLookups(Connection& connection) {
     connection.Execute("SET max_parallel_workers_per_gather = 0");
 }
 
+MappedReadsOff::MappedReadsOff(Connection& connection) : connection_(connection) {
+  if (connection_.backend() != Backend::kSqlite) return;
+  auto current = connection_.PrepareUncached("PRAGMA mmap_size");
+  if (current->Step()) mapped_bytes_ = current->Int(0);
+  current.reset();
+  connection_.Execute("PRAGMA mmap_size = 0");
+}
+
+MappedReadsOff::~MappedReadsOff() {
+  if (!mapped_bytes_) return;
+  try {
+    connection_.Execute("PRAGMA mmap_size = " + std::to_string(*mapped_bytes_));
+  } catch (const DatabaseError&) {
+    // The connection keeps reading without mapping: slower at worst.
+  }
+}
+
 std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count) {
   std::vector<int64_t> ids;
   if (count <= 0) return ids;

@@ -39,6 +39,23 @@ std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
 // statistics yet, which makes the planner reach for a parallel scan).
 void PrepareForKeyLookups(Connection& connection);
 
+// SQLite: while it lives, the connection reads the database file with read
+// calls instead of mapping it. A bulk load reads whole indexes (its look-ups)
+// and tables (to rebuild suspended indexes) once: mapped, every page read
+// would stay counted as the process's memory, for no gain in speed. Create
+// it outside any transaction. Does nothing on PostgreSQL.
+class MappedReadsOff {
+ public:
+  explicit MappedReadsOff(Connection& connection);
+  ~MappedReadsOff();
+  MappedReadsOff(const MappedReadsOff&) = delete;
+  MappedReadsOff& operator=(const MappedReadsOff&) = delete;
+
+ private:
+  Connection& connection_;
+  std::optional<int64_t> mapped_bytes_;  // the setting to put back
+};
+
 // Ids for `count` new rows of `table` (whose key column is `id`), never used
 // before and never handed out again. Call inside the write transaction.
 std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count);
