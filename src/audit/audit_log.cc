@@ -1,7 +1,6 @@
 #include "audit/audit_log.h"
 
-#include <sodium.h>
-
+#include "core/sha256.h"
 #include "store/query_builder.h"
 
 namespace spmis::audit {
@@ -12,15 +11,11 @@ constexpr char kGenesis[] = "000000000000000000000000000000000000000000000000000
 
 // Each field with its length first, so no two different entries hash the same
 // text ("ab"+"c" against "a"+"bc").
-void Feed(crypto_hash_sha256_state& state, std::string_view field) {
-  std::string length = std::to_string(field.size()) + ":";
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(length.data()),
-                            length.size());
-  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(field.data()),
-                            field.size());
+void Feed(Sha256& state, std::string_view field) {
+  state.Update(std::to_string(field.size()) + ":").Update(field);
 }
 
-void FeedOptional(crypto_hash_sha256_state& state, const std::optional<std::string>& field) {
+void FeedOptional(Sha256& state, const std::optional<std::string>& field) {
   Feed(state, field ? "1" : "0");
   Feed(state, field ? *field : "");
 }
@@ -48,8 +43,7 @@ constexpr char kColumns[] =
 }  // namespace
 
 std::string EntryHash(const AuditEntry& entry) {
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  Sha256 state;
   Feed(state, std::to_string(entry.seq));
   Feed(state, entry.at.ToString());
   Feed(state, entry.actor);
@@ -60,11 +54,7 @@ std::string EntryHash(const AuditEntry& entry) {
   FeedOptional(state, entry.before);
   FeedOptional(state, entry.after);
   Feed(state, entry.prev_hash);
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, digest);
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
+  return state.HexDigest();
 }
 
 AuditEntry AuditLog::Append(const Actor& actor, std::string action, std::string entity_type,

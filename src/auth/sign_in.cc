@@ -1,5 +1,7 @@
 #include "auth/sign_in.h"
 
+#include "core/sha256.h"
+
 #include <sodium.h>
 
 #include <mutex>
@@ -36,12 +38,6 @@ std::string Hex(const unsigned char* data, size_t size) {
   sodium_bin2hex(hex.data(), hex.size(), data, size);
   hex.pop_back();
   return hex;
-}
-
-std::string Sha256Hex(std::string_view text) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  return Hex(digest, sizeof digest);
 }
 
 std::optional<std::string> FromBase64(std::string_view text) {

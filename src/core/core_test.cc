@@ -3,6 +3,7 @@
 #include "core/date.h"
 #include "core/money.h"
 #include "core/registrant_id.h"
+#include "core/sha256.h"
 #include "core/text.h"
 
 namespace spmis {
@@ -119,6 +120,20 @@ TEST(TextTest, ParsesWholeNumbersOnly) {
   EXPECT_FALSE(ParseInt64("99999999999999999999"));
   EXPECT_EQ(ParseDouble("1.5"), 1.5);
   EXPECT_FALSE(ParseDouble("nan"));
+}
+
+}  // namespace
+}  // namespace spmis
+
+namespace spmis {
+namespace {
+
+TEST(Sha256Test, MatchesTheStandardVectorsWholeOrInPieces) {
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  Sha256 pieces;
+  pieces.Update("abcdbcdecdefdefgefghfghighij").Update("").Update("hijkijkljklmklmnlmnomnopnopq");
+  EXPECT_EQ(pieces.HexDigest(), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "http/router.h"
 
-#include <sodium.h>
+#include "core/sha256.h"
 
 #include <iostream>
 
@@ -74,12 +74,7 @@ Response Router::DispatchOnce(const Route& route, const std::string& key, Reques
     return Problem(400, "an Idempotency-Key has 1 to 255 characters");
   }
   // The same key may only ever stand for the same request.
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  std::string fingerprint = request.method + " " + request.target + "\n" + request.body;
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(fingerprint.data()),
-                     fingerprint.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  const std::string hex = Sha256Hex(request.method + " " + request.target + "\n" + request.body);
   const std::string& principal = context.principal().name;
   store::IdempotencyStore keys(context.db());
   store::StoredResponse stored;

@@ -1,6 +1,5 @@
 #include "importer/importer.h"
 
-#include <sodium.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include <thread>
 
 #include "audit/audit_log.h"
+#include "core/sha256.h"
 #include "importer/csv_writer.h"
 #include "importer/import_repository.h"
 #include "importer/row_processor.h"
@@ -184,22 +184,15 @@ void Refuse(store::Database& database, const Actor& actor, ImportRecord& record,
 }  // namespace
 
 Result<std::string> FileSha256(const std::string& path) {
-  if (sodium_init() < 0) return Error::Internal("libsodium cannot start");
   std::ifstream file(path, std::ios::binary);
   if (!file) return Error::Invalid("cannot read '" + path + "'");
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  Sha256 hash;
   std::vector<char> buffer(1 << 20);
   while (file) {
     file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()),
-                              static_cast<unsigned long long>(file.gcount()));
+    hash.Update(std::string_view(buffer.data(), static_cast<size_t>(file.gcount())));
   }
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, digest);
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex);
+  return hash.HexDigest();
 }
 
 Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& request,

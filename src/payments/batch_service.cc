@@ -1,6 +1,6 @@
 #include "payments/batch_service.h"
 
-#include <sodium.h>
+#include "core/sha256.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -49,16 +49,6 @@ std::string BatchJson(const PaymentBatch& b) {
                                       {"payments", b.payments},
                                       {"total_minor", b.total_minor},
                                       {"currency", b.currency}});
-}
-
-std::string Hex(const unsigned char* bytes, size_t size) {
-  static const char* kDigits = "0123456789abcdef";
-  std::string hex;
-  for (size_t i = 0; i < size; ++i) {
-    hex += kDigits[bytes[i] >> 4];
-    hex += kDigits[bytes[i] & 15];
-  }
-  return hex;
 }
 
 // Reads the payables a chunk ahead on its own connection and thread while
@@ -324,13 +314,11 @@ Result<ExportSummary> BatchService::Export(int64_t batch_id, ExportFormat format
   } else {
     writer = NewCsvWriter();
   }
-  crypto_hash_sha256_state hash;
-  crypto_hash_sha256_init(&hash);
+  Sha256 hash;
   ExportSummary summary{batch, format, 0, ""};
   std::string text;
   auto emit = [&] {
-    crypto_hash_sha256_update(&hash, reinterpret_cast<const unsigned char*>(text.data()),
-                              text.size());
+    hash.Update(text);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
     summary.bytes += static_cast<int64_t>(text.size());
     text.clear();
@@ -349,9 +337,7 @@ Result<ExportSummary> BatchService::Export(int64_t batch_id, ExportFormat format
   emit();
   out.flush();
   if (!out) return Error::Internal("the payment file could not be written");
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&hash, digest);
-  summary.sha256 = Hex(digest, sizeof digest);
+  summary.sha256 = hash.HexDigest();
   store::Transaction transaction(db);
   payments.MarkExported(batch_id, Timestamp::Now());
   audit::AuditLog(db).Append(principal_.actor(), "export", "payment_batch",
