@@ -1,5 +1,6 @@
 #include "cel/record_table.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace spmis::cel {
@@ -23,26 +24,24 @@ uint32_t RecordTable::AddRow() { return rows_++; }
 RecordTable::Column& RecordTable::Materialise(uint32_t row, int slot) {
   Column& c = columns_[static_cast<size_t>(slot)];
   if (row < c.set.size()) return c;
-  if (c.set.empty() && reserve_ > 0) c.set.reserve(reserve_);
-  c.set.resize(rows_, 0);
+  // Grown by half at a time, not a row at a time: tables are filled row by
+  // row, and rows past the last one added are simply not set.
+  const size_t rows = std::max<size_t>({rows_, reserve_, c.set.size() + c.set.size() / 2 + 64});
+  c.set.resize(rows, 0);
   switch (c.kind) {
     case ColumnKind::kInt:
     case ColumnKind::kBool:
     case ColumnKind::kRows:
-      if (c.ints.empty() && reserve_ > 0) c.ints.reserve(reserve_);
-      c.ints.resize(rows_, 0);
+      c.ints.resize(rows, 0);
       break;
     case ColumnKind::kDouble:
-      if (c.doubles.empty() && reserve_ > 0) c.doubles.reserve(reserve_);
-      c.doubles.resize(rows_, 0);
+      c.doubles.resize(rows, 0);
       break;
     case ColumnKind::kString:
-      if (c.strings.empty() && reserve_ > 0) c.strings.reserve(reserve_);
-      c.strings.resize(rows_);
+      c.strings.resize(rows);
       break;
     case ColumnKind::kValue:
-      if (c.values.empty() && reserve_ > 0) c.values.reserve(reserve_);
-      c.values.resize(rows_);
+      c.values.resize(rows);
       break;
   }
   return c;

@@ -44,11 +44,13 @@ struct PersonFill {
     for (const char* name : {"given_name", "family_name", "sex", "phone", "email", "status"}) {
       if (needs(name)) texts.push_back({slot_of(name), add(name)});
     }
+    // Each of the three is filled only when the rule reads it (a date is a
+    // value with its own allocation; an age a plain integer).
     if (needs("birth_date") || needs("birthdate") || needs("age")) {
       birth_column = add("birth_date");
-      birth_date_slot = slot_of("birth_date");
-      birthdate_slot = slot_of("birthdate");
-      age_slot = slot_of("age");
+      if (needs("birth_date")) birth_date_slot = slot_of("birth_date");
+      if (needs("birthdate")) birthdate_slot = slot_of("birthdate");
+      if (needs("age")) age_slot = slot_of("age");
     }
     if (needs("area")) {
       area_column = add("area_id");
@@ -75,7 +77,7 @@ struct PersonFill {
       if (!query.IsNull(t.column)) table.SetString(row, t.slot, std::string(query.Text(t.column)));
     }
     if (birth_column >= 0 && !query.IsNull(birth_column)) {
-      if (auto birth = Date::Parse(query.Text(birth_column))) {
+      if (auto birth = query.OptionalDate(birth_column)) {
         cel::Value date = rules::DateValue(*birth);
         if (birth_date_slot >= 0) table.SetValue(row, birth_date_slot, date);
         if (birthdate_slot >= 0) table.SetValue(row, birthdate_slot, date);
@@ -167,8 +169,11 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
   auto slot_of = [&](std::string_view field) { return batch.RegistrantSlot(field); };
   auto needs = [&](const char* field) { return Needs(field); };
   bool groups = options_.target == rules::RuleTarget::kGroups;
-  std::string select = groups ? "SELECT g.id, g.created_at" : "SELECT i.id, i.created_at";
-  int next_column = 2;
+  // The registration time only when asked for (timestamps are the dearest
+  // column to print and parse).
+  std::string select = groups ? "SELECT g.id" : "SELECT i.id";
+  if (registered) select += groups ? ", g.created_at" : ", i.created_at";
+  int next_column = registered ? 2 : 1;
   PersonFill person;
   struct GroupText {
     int slot;
@@ -209,6 +214,7 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
   std::unordered_map<int64_t, uint32_t> rows;  // group id -> row
   {
     auto query = db_.Prepare(q.sql());
+    query->PreferBinaryResults();
     q.BindTo(*query);
     int registrant_id_slot = slot_of("registrant_id");
     while (query->Step()) {
@@ -260,35 +266,81 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
   // where they are; the others get copies of their members at the end.
   struct MemberRef {
     int64_t group_id;
+    int64_t membership_id;
     int64_t individual_id;
     std::string role;
   };
   std::vector<MemberRef> refs;
+  refs.reserve(rows.size() * 5);  // households of about four and a half
   int64_t lowest = std::numeric_limits<int64_t>::max(), highest = 0;
+  const bool read_roles = Needs("role") || Needs("is_head");
   {
-    store::QueryBuilder q(
-        "SELECT gm.group_id, gm.individual_id, gm.role FROM group_memberships gm "
-        "WHERE gm.group_id BETWEEN ");
+    // Ordered by group only (the index's order): members are put in
+    // membership order here, which spares the server a sort per range.
+    store::QueryBuilder q(std::string("SELECT gm.group_id, gm.id, gm.individual_id") +
+                          (read_roles ? ", gm.role" : "") +
+                          " FROM group_memberships gm WHERE gm.group_id BETWEEN ");
     q.Value(first).Sql(" AND ").Value(last);
     q.Sql(" AND (gm.start_date IS NULL OR gm.start_date <= ").Value(options_.as_of);
     q.Sql(") AND (gm.end_date IS NULL OR gm.end_date > ").Value(options_.as_of);
-    q.Sql(") ORDER BY gm.group_id, gm.id");
+    q.Sql(")");
     auto query = db_.Prepare(q.sql());
+    query->PreferBinaryResults();
     q.BindTo(*query);
     while (query->Step()) {
       int64_t group_id = query->Int(0);
       if (!rows.count(group_id)) continue;  // an inactive group, or one outside the areas
-      int64_t person = query->Int(1);
-      refs.push_back({group_id, person, std::string(query->Text(2))});
+      int64_t person = query->Int(2);
+      refs.push_back(
+          {group_id, query->Int(1), person, read_roles ? std::string(query->Text(3)) : ""});
       lowest = std::min(lowest, person);
       highest = std::max(highest, person);
     }
   }
+  // The index gives groups in order; a group's members may come out of
+  // membership order (a member added later in another part of the table).
+  auto by_group = [](const MemberRef& a, const MemberRef& b) { return a.group_id < b.group_id; };
+  auto by_membership = [](const MemberRef& a, const MemberRef& b) {
+    return a.membership_id < b.membership_id;
+  };
+  if (!std::is_sorted(refs.begin(), refs.end(), by_group))
+    std::stable_sort(refs.begin(), refs.end(), by_group);
+  for (size_t at = 0; at < refs.size();) {
+    size_t end = at + 1;
+    while (end < refs.size() && refs[end].group_id == refs[at].group_id) ++end;
+    if (!std::is_sorted(refs.begin() + at, refs.begin() + end, by_membership))
+      std::sort(refs.begin() + at, refs.begin() + end, by_membership);
+    at = end;
+  }
 
-  // The people, into members() in id order, found by id through `row_of`.
+  // The people, into members() in id order, found by id through `row_of`:
+  // an array over the stretch of ids when they are dense, else a map.
   cel::RecordTable& people = batch.members();
-  std::unordered_map<int64_t, uint32_t> row_of;
-  row_of.reserve(refs.size());
+  const int64_t count = static_cast<int64_t>(refs.size());
+  people.Reserve(static_cast<uint32_t>(refs.size()));
+  const bool dense = !refs.empty() && highest - lowest < 4 * count;
+  constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> dense_rows;
+  std::unordered_map<int64_t, uint32_t> sparse_rows;
+  if (dense) {
+    dense_rows.assign(static_cast<size_t>(highest - lowest + 1), kAbsent);
+  } else {
+    sparse_rows.reserve(refs.size());
+  }
+  auto remember = [&](int64_t id, uint32_t row) {
+    if (!dense) {
+      sparse_rows.emplace(id, row);
+    } else if (id >= lowest && id <= highest) {
+      dense_rows[static_cast<size_t>(id - lowest)] = row;
+    }
+  };
+  auto row_of = [&](int64_t id) -> uint32_t {
+    if (dense) {
+      return id >= lowest && id <= highest ? dense_rows[static_cast<size_t>(id - lowest)] : kAbsent;
+    }
+    auto found = sparse_rows.find(id);
+    return found == sparse_rows.end() ? kAbsent : found->second;
+  };
   if (!refs.empty()) {
     auto slot_of = [&](std::string_view field) { return batch.MemberSlot(field); };
     auto needs = [&](const char* field) { return Needs(field); };
@@ -297,8 +349,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
     PersonFill person;
     person.Plan(slot_of, needs, options_.individual_custom, "i", select, &next_column);
     store::QueryBuilder q(select + " FROM individuals i WHERE i.status = 'active' AND ");
-    const int64_t count = static_cast<int64_t>(refs.size());
-    if (highest - lowest < 4 * count) {
+    if (dense) {
       // Registries loaded household by household keep a household's people
       // together: read that stretch of ids (a few strangers are skipped).
       q.Sql("i.id BETWEEN ").Value(lowest).Sql(" AND ").Value(highest);
@@ -312,11 +363,12 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
           .Sql(")");
     }
     auto query = db_.Prepare(q.sql());
+    query->PreferBinaryResults();
     q.BindTo(*query);
     while (query->Step()) {
       int64_t id = query->Int(0);
       uint32_t row = people.AddRow();
-      row_of.emplace(id, row);
+      remember(id, row);
       person.Fill(people, row, id, RegistrantKind::kIndividual, *query, options_.as_of,
                   area_codes_);
     }
@@ -333,9 +385,9 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
     group_rows.clear();
     std::vector<MemberRef*> present;
     for (size_t k = at; k < end; ++k) {
-      auto found = row_of.find(refs[k].individual_id);
-      if (found == row_of.end()) continue;  // not an active individual
-      group_rows.push_back(found->second);
+      uint32_t found = row_of(refs[k].individual_id);
+      if (found == kAbsent) continue;  // not an active individual
+      group_rows.push_back(found);
       present.push_back(&refs[k]);
     }
     bool in_place = true;

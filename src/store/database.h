@@ -112,19 +112,23 @@ class Statement {
   virtual int64_t ChangedRows() const = 0;
   // Clears bindings and results so the statement can run again.
   virtual void Reset() = 0;
+  // Asks for the next run's results in the server's binary form where it has
+  // one (PostgreSQL: no number or date is printed by the server and parsed
+  // here); the accessors read them the same. Until Reset. No-op on SQLite.
+  virtual void PreferBinaryResults() {}
 
   virtual int ColumnCount() const = 0;
   virtual bool IsNull(int column) const = 0;
   virtual int64_t Int(int column) const = 0;
   virtual double Double(int column) const = 0;
   virtual std::string_view Text(int column) const = 0;
-  bool Bool(int column) const;
+  virtual bool Bool(int column) const;
   std::optional<int64_t> OptionalInt(int column) const;
   std::optional<double> OptionalDouble(int column) const;
   std::optional<std::string> OptionalText(int column) const;
-  std::optional<Date> OptionalDate(int column) const;
+  virtual std::optional<Date> OptionalDate(int column) const;
   Timestamp TimestampAt(int column) const;
-  std::optional<Timestamp> OptionalTimestamp(int column) const;
+  virtual std::optional<Timestamp> OptionalTimestamp(int column) const;
 };
 
 // A cached statement borrowed from its connection; reset when returned.

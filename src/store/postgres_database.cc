@@ -3,6 +3,7 @@
 // speaks UTC and ISO dates so values read back the same as on SQLite.
 #include <libpq-fe.h>
 
+#include <bit>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -47,6 +48,15 @@ void CheckCommand(PGconn* conn, const PGresult* result, std::string_view what) {
   }
 }
 
+// PostgreSQL type oids (pg_type.h; stable across versions) and the epoch of
+// its binary dates and timestamps, 2000-01-01 UTC.
+constexpr Oid kBoolOid = 16, kNameOid = 19, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
+              kTextOid = 25, kJsonOid = 114, kFloat8Oid = 701, kBpcharOid = 1042,
+              kVarcharOid = 1043, kDateOid = 1082, kTimestampOid = 1114, kTimestamptzOid = 1184,
+              kJsonbOid = 3802;
+constexpr int32_t kPostgresEpochDays = 10957;
+constexpr int64_t kPostgresEpochMicros = int64_t{kPostgresEpochDays} * 86400 * 1000000;
+
 class PostgresStatement final : public Statement {
  public:
   PostgresStatement(PGconn* conn, std::string name, std::string_view sql)
@@ -80,7 +90,7 @@ class PostgresStatement final : public Statement {
         values[i] = params_[i] ? params_[i]->c_str() : nullptr;
       }
       result_.reset(PQexecPrepared(conn_, name_.c_str(), static_cast<int>(values.size()),
-                                   values.data(), nullptr, nullptr, 0));
+                                   values.data(), nullptr, nullptr, binary_ ? 1 : 0));
       CheckCommand(conn_, result_.get(), "execute " + name_);
       rows_ = PQntuples(result_.get());
       row_ = -1;
@@ -96,11 +106,30 @@ class PostgresStatement final : public Statement {
     for (auto& p : params_) p.reset();
     rows_ = row_ = 0;
     changes_ = 0;
+    binary_ = false;
   }
+  void PreferBinaryResults() override { binary_ = true; }
 
   int ColumnCount() const override { return result_ ? PQnfields(result_.get()) : 0; }
   bool IsNull(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
   int64_t Int(int column) const override {
+    if (binary_) {
+      switch (PQftype(result_.get(), column)) {
+        case kInt8Oid:
+          return BigEndian<int64_t>(column);
+        case kInt4Oid:
+          return BigEndian<int32_t>(column);
+        case kInt2Oid:
+          return BigEndian<int16_t>(column);
+        case kBoolOid:
+          return Raw(column)[0] != 0;
+        case kTextOid:
+        case kVarcharOid:
+          break;
+        default:
+          NotBinary(column, "an integer");
+      }
+    }
     std::string_view text = Text(column);
     if (text == "t") return 1;
     if (text == "f") return 0;
@@ -109,11 +138,51 @@ class PostgresStatement final : public Statement {
     return value;
   }
   double Double(int column) const override {
+    if (binary_) {
+      switch (PQftype(result_.get(), column)) {
+        case kFloat8Oid:
+          return std::bit_cast<double>(BigEndian<uint64_t>(column));
+        case kInt8Oid:
+        case kInt4Oid:
+        case kInt2Oid:
+          return static_cast<double>(Int(column));
+        default:
+          NotBinary(column, "a number");
+      }
+    }
     return std::strtod(PQgetvalue(result_.get(), row_, column), nullptr);
   }
+  bool Bool(int column) const override {
+    if (binary_) return Int(column) != 0;
+    return Statement::Bool(column);
+  }
   std::string_view Text(int column) const override {
-    return {PQgetvalue(result_.get(), row_, column),
-            static_cast<size_t>(PQgetlength(result_.get(), row_, column))};
+    std::string_view raw(Raw(column),
+                         static_cast<size_t>(PQgetlength(result_.get(), row_, column)));
+    if (!binary_) return raw;
+    switch (PQftype(result_.get(), column)) {
+      case kTextOid:
+      case kVarcharOid:
+      case kBpcharOid:
+      case kNameOid:
+      case kJsonOid:
+        return raw;
+      case kJsonbOid:  // a version byte, then the JSON text
+        return raw.empty() ? raw : raw.substr(1);
+      default:
+        NotBinary(column, "text");
+    }
+  }
+  std::optional<Date> OptionalDate(int column) const override {
+    if (!binary_ || IsNull(column)) return Statement::OptionalDate(column);
+    if (PQftype(result_.get(), column) != kDateOid) NotBinary(column, "a date");
+    return Date::FromDays(BigEndian<int32_t>(column) + kPostgresEpochDays);
+  }
+  std::optional<Timestamp> OptionalTimestamp(int column) const override {
+    if (!binary_ || IsNull(column)) return Statement::OptionalTimestamp(column);
+    auto type = PQftype(result_.get(), column);
+    if (type != kTimestamptzOid && type != kTimestampOid) NotBinary(column, "a timestamp");
+    return Timestamp::FromMicros(BigEndian<int64_t>(column) + kPostgresEpochMicros);
   }
 
  private:
@@ -125,6 +194,25 @@ class PostgresStatement final : public Statement {
     return params_[static_cast<size_t>(index - 1)];
   }
 
+  const char* Raw(int column) const { return PQgetvalue(result_.get(), row_, column); }
+  template <typename T>
+  T BigEndian(int column) const {
+    if (PQgetlength(result_.get(), row_, column) != static_cast<int>(sizeof(T))) {
+      throw DatabaseError(DatabaseError::Kind::kOther, "binary column of the wrong size");
+    }
+    const auto* bytes = reinterpret_cast<const unsigned char*>(Raw(column));
+    using Unsigned = std::make_unsigned_t<T>;
+    Unsigned value = 0;
+    for (size_t i = 0; i < sizeof(T); ++i) value = static_cast<Unsigned>((value << 8) | bytes[i]);
+    return static_cast<T>(value);
+  }
+  [[noreturn]] void NotBinary(int column, const char* wanted) const {
+    throw DatabaseError(DatabaseError::Kind::kOther,
+                        "column " + std::to_string(column) + " (type " +
+                            std::to_string(PQftype(result_.get(), column)) +
+                            ") cannot be read as " + wanted + " in binary results");
+  }
+
   PGconn* conn_;
   std::string name_;
   std::vector<std::optional<std::string>> params_;
@@ -132,6 +220,7 @@ class PostgresStatement final : public Statement {
   int rows_ = 0;
   int row_ = 0;
   int64_t changes_ = 0;
+  bool binary_ = false;
 };
 
 // COPY ... FROM STDIN in text format, buffered into large chunks.

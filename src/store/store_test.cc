@@ -45,17 +45,26 @@ TEST_P(StoreTest, BindsAndReadsEveryTypeWithReorderedPlaceholders) {
   EXPECT_GT(id, 0);
   EXPECT_FALSE(insert->Step());
 
-  auto select =
-      connection->Prepare("SELECT name, born, at, flag, score, NULL FROM sample WHERE id = $1");
-  select->Bind(1, id);
-  ASSERT_TRUE(select->Step());
-  EXPECT_EQ(select->Text(0), "Amina \"quoted\"\ttab");
-  EXPECT_EQ(select->OptionalDate(1)->ToString(), "1990-04-01");
-  EXPECT_EQ(select->TimestampAt(2).ToString(), "2026-01-02T03:04:05.000006Z");
-  EXPECT_TRUE(select->Bool(3));
-  EXPECT_DOUBLE_EQ(select->Double(4), 2.5);
-  EXPECT_TRUE(select->IsNull(5));
-  EXPECT_FALSE(select->OptionalText(5));
+  // Read back as text, then in the server's binary form: the same values.
+  for (bool binary : {false, true}) {
+    SCOPED_TRACE(binary ? "binary results" : "text results");
+    auto select = connection->Prepare(
+        "SELECT name, born, at, flag, score, NULL, id, CAST(7 AS INTEGER) FROM sample WHERE id = "
+        "$1");
+    if (binary) select->PreferBinaryResults();
+    select->Bind(1, id);
+    ASSERT_TRUE(select->Step());
+    EXPECT_EQ(select->Text(0), "Amina \"quoted\"\ttab");
+    EXPECT_EQ(select->OptionalDate(1)->ToString(), "1990-04-01");
+    EXPECT_EQ(select->TimestampAt(2).ToString(), "2026-01-02T03:04:05.000006Z");
+    EXPECT_TRUE(select->Bool(3));
+    EXPECT_DOUBLE_EQ(select->Double(4), 2.5);
+    EXPECT_TRUE(select->IsNull(5));
+    EXPECT_FALSE(select->OptionalText(5));
+    EXPECT_FALSE(select->OptionalDate(5));
+    EXPECT_EQ(select->Int(6), id);
+    EXPECT_EQ(select->Int(7), 7);
+  }
 }
 
 TEST_P(StoreTest, RolledBackTransactionChangesNothing) {
