@@ -103,6 +103,18 @@ struct PersonFill {
   }
 };
 
+// Ids to leave out, sorted, asked in any order.
+class SkipList {
+ public:
+  explicit SkipList(std::vector<int64_t> ids) : ids_(std::move(ids)) {}
+  bool Holds(int64_t id) const {
+    return !ids_.empty() && std::binary_search(ids_.begin(), ids_.end(), id);
+  }
+
+ private:
+  std::vector<int64_t> ids_;
+};
+
 void AppendWithin(store::QueryBuilder& q, const std::vector<std::string>& paths,
                   const char* column) {
   if (paths.empty()) return;
@@ -149,6 +161,18 @@ int64_t RegistrantReader::MaxId() {
 bool RegistrantReader::Next(rules::RuleBatch& batch, int limit, std::vector<int64_t>& ids,
                             std::vector<Timestamp>* registered) {
   return Read(batch, last_id_, std::numeric_limits<int64_t>::max(), limit, ids, registered);
+}
+
+std::vector<int64_t> RegistrantReader::NotActive(bool groups, int64_t first, int64_t last) {
+  auto query =
+      db_.Prepare(groups ? "SELECT id FROM registry_groups WHERE status <> 'active' AND id "
+                           "BETWEEN $1 AND $2 ORDER BY id"
+                         : "SELECT id FROM individuals WHERE status <> 'active' AND id "
+                           "BETWEEN $1 AND $2 ORDER BY id");
+  query->Bind(1, first).Bind(2, last);
+  std::vector<int64_t> ids;
+  while (query->Step()) ids.push_back(query->Int(0));
+  return ids;
 }
 
 bool RegistrantReader::ReadRange(rules::RuleBatch& batch, int64_t first, int64_t last,
@@ -203,9 +227,16 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
   } else {
     person.Plan(slot_of, needs, options_.individual_custom, "i", select, &next_column);
   }
-  store::QueryBuilder q(select + (groups ? " FROM registry_groups g WHERE g.status = 'active'"
-                                         : " FROM individuals i WHERE i.status = 'active'"));
+  // A range is read whole, its few registrants that are not active found
+  // apart (NotActive); a page of a given size must count active ones only.
+  const bool whole_range = limit == std::numeric_limits<int>::max();
+  store::QueryBuilder q(select +
+                        (groups ? " FROM registry_groups g WHERE " : " FROM individuals i WHERE ") +
+                        (whole_range ? "TRUE"
+                         : groups    ? "g.status = 'active'"
+                                     : "i.status = 'active'"));
   const char* alias = groups ? "g" : "i";
+  SkipList skip(whole_range ? NotActive(groups, after + 1, up_to) : std::vector<int64_t>{});
   q.Sql(std::string(" AND ") + alias + ".id > ").Value(after);
   q.Sql(std::string(" AND ") + alias + ".id <= ").Value(up_to);
   AppendWithin(q, options_.within_paths, groups ? "g.area_id" : "i.area_id");
@@ -219,6 +250,7 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
     int registrant_id_slot = slot_of("registrant_id");
     while (query->Step()) {
       int64_t id = query->Int(0);
+      if (skip.Holds(id)) continue;
       uint32_t row = table.AddRow();
       ids.push_back(id);
       if (registered) registered->push_back(query->TimestampAt(1));
@@ -348,7 +380,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
     int next_column = 1;
     PersonFill person;
     person.Plan(slot_of, needs, options_.individual_custom, "i", select, &next_column);
-    store::QueryBuilder q(select + " FROM individuals i WHERE i.status = 'active' AND ");
+    store::QueryBuilder q(select + " FROM individuals i WHERE ");
     if (dense) {
       // Registries loaded household by household keep a household's people
       // together: read that stretch of ids (a few strangers are skipped).
@@ -362,11 +394,13 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
           .Value(last)
           .Sql(")");
     }
+    SkipList skip(NotActive(false, lowest, highest));
     auto query = db_.Prepare(q.sql());
     query->PreferBinaryResults();
     q.BindTo(*query);
     while (query->Step()) {
       int64_t id = query->Int(0);
+      if (skip.Holds(id)) continue;
       uint32_t row = people.AddRow();
       remember(id, row);
       person.Fill(people, row, id, RegistrantKind::kIndividual, *query, options_.as_of,

@@ -94,6 +94,11 @@ class PostgresStatement final : public Statement {
       CheckCommand(conn_, result_.get(), "execute " + name_);
       rows_ = PQntuples(result_.get());
       row_ = -1;
+      types_.clear();
+      if (binary_) {
+        for (int c = 0; c < PQnfields(result_.get()); ++c)
+          types_.push_back(PQftype(result_.get(), c));
+      }
       const char* tuples = PQcmdTuples(result_.get());
       changes_ = (tuples && *tuples) ? std::stoll(tuples) : 0;
     }
@@ -114,7 +119,7 @@ class PostgresStatement final : public Statement {
   bool IsNull(int column) const override { return PQgetisnull(result_.get(), row_, column) != 0; }
   int64_t Int(int column) const override {
     if (binary_) {
-      switch (PQftype(result_.get(), column)) {
+      switch (Type(column)) {
         case kInt8Oid:
           return BigEndian<int64_t>(column);
         case kInt4Oid:
@@ -139,7 +144,7 @@ class PostgresStatement final : public Statement {
   }
   double Double(int column) const override {
     if (binary_) {
-      switch (PQftype(result_.get(), column)) {
+      switch (Type(column)) {
         case kFloat8Oid:
           return std::bit_cast<double>(BigEndian<uint64_t>(column));
         case kInt8Oid:
@@ -160,7 +165,7 @@ class PostgresStatement final : public Statement {
     std::string_view raw(Raw(column),
                          static_cast<size_t>(PQgetlength(result_.get(), row_, column)));
     if (!binary_) return raw;
-    switch (PQftype(result_.get(), column)) {
+    switch (Type(column)) {
       case kTextOid:
       case kVarcharOid:
       case kBpcharOid:
@@ -175,12 +180,12 @@ class PostgresStatement final : public Statement {
   }
   std::optional<Date> OptionalDate(int column) const override {
     if (!binary_ || IsNull(column)) return Statement::OptionalDate(column);
-    if (PQftype(result_.get(), column) != kDateOid) NotBinary(column, "a date");
+    if (Type(column) != kDateOid) NotBinary(column, "a date");
     return Date::FromDays(BigEndian<int32_t>(column) + kPostgresEpochDays);
   }
   std::optional<Timestamp> OptionalTimestamp(int column) const override {
     if (!binary_ || IsNull(column)) return Statement::OptionalTimestamp(column);
-    auto type = PQftype(result_.get(), column);
+    auto type = Type(column);
     if (type != kTimestamptzOid && type != kTimestampOid) NotBinary(column, "a timestamp");
     return Timestamp::FromMicros(BigEndian<int64_t>(column) + kPostgresEpochMicros);
   }
@@ -195,6 +200,13 @@ class PostgresStatement final : public Statement {
   }
 
   const char* Raw(int column) const { return PQgetvalue(result_.get(), row_, column); }
+  // A binary result's column type, read once per run (a value is read many
+  // times a row in a million rows).
+  Oid Type(int column) const {
+    return column >= 0 && column < static_cast<int>(types_.size())
+               ? types_[static_cast<size_t>(column)]
+               : PQftype(result_.get(), column);
+  }
   template <typename T>
   T BigEndian(int column) const {
     if (PQgetlength(result_.get(), row_, column) != static_cast<int>(sizeof(T))) {
@@ -207,10 +219,10 @@ class PostgresStatement final : public Statement {
     return static_cast<T>(value);
   }
   [[noreturn]] void NotBinary(int column, const char* wanted) const {
-    throw DatabaseError(DatabaseError::Kind::kOther,
-                        "column " + std::to_string(column) + " (type " +
-                            std::to_string(PQftype(result_.get(), column)) +
-                            ") cannot be read as " + wanted + " in binary results");
+    throw DatabaseError(DatabaseError::Kind::kOther, "column " + std::to_string(column) +
+                                                         " (type " + std::to_string(Type(column)) +
+                                                         ") cannot be read as " + wanted +
+                                                         " in binary results");
   }
 
   PGconn* conn_;
@@ -221,6 +233,7 @@ class PostgresStatement final : public Statement {
   int row_ = 0;
   int64_t changes_ = 0;
   bool binary_ = false;
+  std::vector<Oid> types_;
 };
 
 // COPY ... FROM STDIN in text format, buffered into large chunks.
