@@ -103,6 +103,16 @@ struct PersonFill {
   }
 };
 
+constexpr uint32_t kNoRow = std::numeric_limits<uint32_t>::max();
+
+// The row of group `id` in `rows` (sorted by id), or kNoRow.
+uint32_t RowOf(const std::vector<std::pair<int64_t, uint32_t>>& rows, int64_t id) {
+  auto it = std::lower_bound(
+      rows.begin(), rows.end(), id,
+      [](const std::pair<int64_t, uint32_t>& r, int64_t v) { return r.first < v; });
+  return it != rows.end() && it->first == id ? it->second : kNoRow;
+}
+
 // Ids to leave out, sorted, asked in any order.
 class SkipList {
  public:
@@ -242,7 +252,7 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
   AppendWithin(q, options_.within_paths, groups ? "g.area_id" : "i.area_id");
   q.Sql(std::string(" ORDER BY ") + alias + ".id LIMIT ").Value(static_cast<int64_t>(limit));
 
-  std::unordered_map<int64_t, uint32_t> rows;  // group id -> row
+  std::vector<std::pair<int64_t, uint32_t>> rows;  // group id -> row, in id order
   {
     auto query = db_.Prepare(q.sql());
     query->PreferBinaryResults();
@@ -259,7 +269,7 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
                     area_codes_);
         continue;
       }
-      rows.emplace(id, row);
+      rows.emplace_back(id, row);
       table.SetInt(row, slot_of("id"), id);
       if (Needs("registrant_id")) {
         table.SetString(row, registrant_id_slot,
@@ -290,7 +300,7 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
 }
 
 void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64_t last,
-                                   const std::unordered_map<int64_t, uint32_t>& rows) {
+                                   const std::vector<std::pair<int64_t, uint32_t>>& rows) {
   // Two reads instead of a join: the groups' current memberships, then the
   // people they name, in id order. A join looks each member up by id and
   // costs up to three times the two range reads. A group whose members are
@@ -321,7 +331,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
     q.BindTo(*query);
     while (query->Step()) {
       int64_t group_id = query->Int(0);
-      if (!rows.count(group_id)) continue;  // an inactive group, or one outside the areas
+      if (RowOf(rows, group_id) == kNoRow) continue;  // an inactive group, or outside the areas
       int64_t person = query->Int(2);
       refs.push_back(
           {group_id, query->Int(1), person, read_roles ? std::string(query->Text(3)) : ""});
@@ -439,7 +449,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
       if (head_slot >= 0) people.SetBool(row, head_slot, present[k]->role == registry::kHeadRole);
       if (role_slot >= 0) people.SetString(row, role_slot, present[k]->role);
     }
-    batch.SetMembers(rows.at(group_id), begin, static_cast<uint32_t>(group_rows.size()));
+    batch.SetMembers(RowOf(rows, group_id), begin, static_cast<uint32_t>(group_rows.size()));
     at = end;
   }
   cel::RecordTable& members = people;

@@ -51,7 +51,7 @@ class RegistrantReader {
   bool Read(rules::RuleBatch& batch, int64_t after, int64_t up_to, int limit,
             std::vector<int64_t>& ids, std::vector<Timestamp>* registered);
   void ReadMembers(rules::RuleBatch& batch, int64_t first, int64_t last,
-                   const std::unordered_map<int64_t, uint32_t>& rows);
+                   const std::vector<std::pair<int64_t, uint32_t>>& rows);
   // The registrants with ids first..last that are not active (few), in order.
   std::vector<int64_t> NotActive(bool groups, int64_t first, int64_t last);
   bool Needs(const char* field) const {
