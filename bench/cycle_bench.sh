@@ -9,7 +9,8 @@
 #   export    - every batch as pain.001.001.09;
 #   reconcile - a status file of one line per payment (every 20th failed).
 # Target: generate + batch + export under 10 s; reconcile under 10 s.
-# Prints seconds and peak memory (maximum resident set) of each step.
+# Prints seconds and peak memory (resident set, and its anonymous part: see
+# bench/measure.sh) of each step.
 #   bench/cycle_bench.sh [HOUSEHOLDS]
 # SPMIS_BENCH_SQLITE=FILE keeps the loaded population in FILE and reuses it.
 set -euo pipefail
@@ -20,14 +21,15 @@ work=$(mktemp -d /tmp/spmis-cycle-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 database=${SPMIS_BENCH_SQLITE:-$work/bench.db}
 
+source bench/measure.sh
 timed() {
   local label=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err"
-  read -r seconds rss <"$work/time"
+  measure "$work/time" "$@" >"$work/out" 2>"$work/err"
+  read -r seconds rss anon <"$work/time"
   total=$(echo "${total:-0} + $seconds" | bc)
-  printf '%-10s %6.2f s  peak RSS %4d MB  %s\n' "$label" "$seconds" $((rss / 1024)) \
-    "$(tr '\n' ' ' <"$work/out" | head -c 150)"
+  printf '%-10s %6.2f s  peak RSS %4d MB (anonymous %4d MB)  %s\n' "$label" "$seconds" \
+    $((rss / 1024)) $((anon / 1024)) "$(tr '\n' ' ' <"$work/out" | head -c 120)"
 }
 
 if ! "$spmis" payment details GRP-00000001-0 --database "$database" >/dev/null 2>&1 &&

@@ -5,7 +5,8 @@
 #   preview  - the count and a sample, writing nothing (twice);
 #   run      - a new program's first run, enrolling every qualifying household;
 #   rerun    - the same run again (re-verification: nothing changes).
-# Prints seconds and peak memory (maximum resident set) of each.
+# Prints seconds and peak memory (resident set, and its anonymous part: see
+# bench/measure.sh) of each.
 #   bench/eligibility_bench.sh [HOUSEHOLDS] [postgresql://user@host:port/db]
 # A PostgreSQL database that already holds the population is used as it is;
 # SPMIS_BENCH_SQLITE=FILE does the same for SQLite (the load takes minutes).
@@ -35,13 +36,14 @@ load() {
   done
 }
 
+source bench/measure.sh
 timed() {
   local label=$1
   shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out"
-  read -r seconds rss <"$work/time"
-  printf '%-10s %-8s %6.2f s  peak RSS %4d MB  %s\n' "$backend" "$label" "$seconds" \
-    $((rss / 1024)) "$(head -c 160 "$work/out")"
+  measure "$work/time" "$@" >"$work/out"
+  read -r seconds rss anon <"$work/time"
+  printf '%-10s %-8s %6.2f s  peak RSS %4d MB (anonymous %4d MB)  %s\n' "$backend" "$label" \
+    "$seconds" $((rss / 1024)) $((anon / 1024)) "$(head -c 120 "$work/out")"
 }
 
 bench() {

@@ -10,6 +10,30 @@
 #include "store/query_builder.h"
 
 namespace spmis::programs {
+
+// Ages on one day by birth date, from a table of the last 130 years built
+// once: a registry of millions asks the same thing millions of times.
+class AgesOn {
+ public:
+  explicit AgesOn(Date on) : on_(on), first_(on.AddDays(-kDays)) {
+    ages_.resize(kDays + 1);
+    for (int32_t i = 0; i <= kDays; ++i) {
+      ages_[static_cast<size_t>(i)] = static_cast<int16_t>(first_.AddDays(i).YearsUntil(on));
+    }
+  }
+  int Age(Date birth) const {
+    int32_t offset = birth.days_since_epoch() - first_.days_since_epoch();
+    if (offset < 0 || offset > kDays) return birth.YearsUntil(on_);
+    return ages_[static_cast<size_t>(offset)];
+  }
+
+ private:
+  static constexpr int32_t kDays = 130 * 366;
+  Date on_;
+  Date first_;
+  std::vector<int16_t> ages_;
+};
+
 namespace {
 
 // How the fields of a person (an individual, or a member of a group) come
@@ -67,7 +91,7 @@ struct PersonFill {
   }
 
   void Fill(cel::RecordTable& table, uint32_t row, int64_t id, RegistrantKind kind,
-            store::Statement& query, Date as_of,
+            store::Statement& query, const AgesOn& ages,
             const std::unordered_map<int64_t, std::string>& area_codes) const {
     if (id_slot >= 0) table.SetInt(row, id_slot, id);
     if (registrant_id_slot >= 0) {
@@ -81,7 +105,7 @@ struct PersonFill {
         cel::Value date = rules::DateValue(*birth);
         if (birth_date_slot >= 0) table.SetValue(row, birth_date_slot, date);
         if (birthdate_slot >= 0) table.SetValue(row, birthdate_slot, date);
-        if (age_slot >= 0) table.SetInt(row, age_slot, birth->YearsUntil(as_of));
+        if (age_slot >= 0) table.SetInt(row, age_slot, ages.Age(*birth));
       }
     }
     if (area_column >= 0 && !query.IsNull(area_column)) {
@@ -105,13 +129,21 @@ struct PersonFill {
 
 constexpr uint32_t kNoRow = std::numeric_limits<uint32_t>::max();
 
-// The row of group `id` in `rows` (sorted by id), or kNoRow.
-uint32_t RowOf(const std::vector<std::pair<int64_t, uint32_t>>& rows, int64_t id) {
-  auto it = std::lower_bound(
-      rows.begin(), rows.end(), id,
-      [](const std::pair<int64_t, uint32_t>& r, int64_t v) { return r.first < v; });
-  return it != rows.end() && it->first == id ? it->second : kNoRow;
-}
+// The rows of groups (sorted by id), found by id; asked mostly in id order,
+// so the search starts where the last one ended.
+class GroupRowFinder {
+ public:
+  explicit GroupRowFinder(const std::vector<std::pair<int64_t, uint32_t>>& rows) : rows_(rows) {}
+  uint32_t RowOf(int64_t id) {
+    if (at_ >= rows_.size() || rows_[at_].first > id) at_ = 0;  // asked out of order
+    while (at_ < rows_.size() && rows_[at_].first < id) ++at_;
+    return at_ < rows_.size() && rows_[at_].first == id ? rows_[at_].second : kNoRow;
+  }
+
+ private:
+  const std::vector<std::pair<int64_t, uint32_t>>& rows_;
+  size_t at_ = 0;
+};
 
 // Ids to leave out, sorted, asked in any order.
 class SkipList {
@@ -171,6 +203,11 @@ int64_t RegistrantReader::MaxId() {
 bool RegistrantReader::Next(rules::RuleBatch& batch, int limit, std::vector<int64_t>& ids,
                             std::vector<Timestamp>* registered) {
   return Read(batch, last_id_, std::numeric_limits<int64_t>::max(), limit, ids, registered);
+}
+
+const AgesOn& RegistrantReader::Ages() {
+  if (!ages_) ages_ = std::make_shared<const AgesOn>(options_.as_of);
+  return *ages_;
 }
 
 std::vector<int64_t> RegistrantReader::NotActive(bool groups, int64_t first, int64_t last) {
@@ -265,8 +302,7 @@ bool RegistrantReader::Read(rules::RuleBatch& batch, int64_t after, int64_t up_t
       ids.push_back(id);
       if (registered) registered->push_back(query->TimestampAt(1));
       if (!groups) {
-        person.Fill(table, row, id, RegistrantKind::kIndividual, *query, options_.as_of,
-                    area_codes_);
+        person.Fill(table, row, id, RegistrantKind::kIndividual, *query, Ages(), area_codes_);
         continue;
       }
       rows.emplace_back(id, row);
@@ -316,6 +352,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
   refs.reserve(rows.size() * 5);  // households of about four and a half
   int64_t lowest = std::numeric_limits<int64_t>::max(), highest = 0;
   const bool read_roles = Needs("role") || Needs("is_head");
+  GroupRowFinder finder(rows);
   {
     // Ordered by group only (the index's order): members are put in
     // membership order here, which spares the server a sort per range.
@@ -331,7 +368,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
     q.BindTo(*query);
     while (query->Step()) {
       int64_t group_id = query->Int(0);
-      if (RowOf(rows, group_id) == kNoRow) continue;  // an inactive group, or outside the areas
+      if (finder.RowOf(group_id) == kNoRow) continue;  // an inactive group, or outside the areas
       int64_t person = query->Int(2);
       refs.push_back(
           {group_id, query->Int(1), person, read_roles ? std::string(query->Text(3)) : ""});
@@ -413,8 +450,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
       if (skip.Holds(id)) continue;
       uint32_t row = people.AddRow();
       remember(id, row);
-      person.Fill(people, row, id, RegistrantKind::kIndividual, *query, options_.as_of,
-                  area_codes_);
+      person.Fill(people, row, id, RegistrantKind::kIndividual, *query, Ages(), area_codes_);
     }
   }
 
@@ -422,6 +458,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
   int head_slot = Needs("is_head") ? batch.MemberSlot("is_head") : -1;
   std::vector<uint8_t> claimed(people.size(), 0);
   std::vector<uint32_t> group_rows;
+  GroupRowFinder group_finder(rows);
   for (size_t at = 0; at < refs.size();) {
     int64_t group_id = refs[at].group_id;
     size_t end = at;
@@ -449,7 +486,7 @@ void RegistrantReader::ReadMembers(rules::RuleBatch& batch, int64_t first, int64
       if (head_slot >= 0) people.SetBool(row, head_slot, present[k]->role == registry::kHeadRole);
       if (role_slot >= 0) people.SetString(row, role_slot, present[k]->role);
     }
-    batch.SetMembers(RowOf(rows, group_id), begin, static_cast<uint32_t>(group_rows.size()));
+    batch.SetMembers(group_finder.RowOf(group_id), begin, static_cast<uint32_t>(group_rows.size()));
     at = end;
   }
   cel::RecordTable& members = people;

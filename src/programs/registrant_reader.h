@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -17,6 +18,8 @@
 #include "store/database.h"
 
 namespace spmis::programs {
+
+class AgesOn;  // registrant_reader.cc
 
 struct ReaderOptions {
   rules::RuleTarget target = rules::RuleTarget::kGroups;
@@ -54,6 +57,7 @@ class RegistrantReader {
                    const std::vector<std::pair<int64_t, uint32_t>>& rows);
   // The registrants with ids first..last that are not active (few), in order.
   std::vector<int64_t> NotActive(bool groups, int64_t first, int64_t last);
+  const AgesOn& Ages();  // ages on the evaluation date, by birth date
   bool Needs(const char* field) const {
     return options_.all_fields || options_.fields.count(field) > 0;
   }
@@ -61,6 +65,7 @@ class RegistrantReader {
   store::Connection& db_;
   ReaderOptions options_;
   std::unordered_map<int64_t, std::string> area_codes_;
+  std::shared_ptr<const AgesOn> ages_;
   int64_t last_id_ = 0;
 };
 
