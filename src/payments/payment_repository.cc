@@ -20,11 +20,13 @@ std::string PayableFrom(RegistrantKind kind, bool reissue) {
       "d.registrant_id = e.registrant_id ";
   if (kind == RegistrantKind::kIndividual)
     sql += "LEFT JOIN individuals i ON i.id = e.registrant_id ";
-  sql += reissue ? "WHERE e.cycle_id = $1 AND e.state IN ('approved', 'failed') "
-                 : "WHERE e.cycle_id = $1 AND e.state = 'approved' ";
+  // The first condition is the index entitlements_open's own, spelled out so
+  // that both backends see they may read it.
+  sql += "WHERE e.cycle_id = $1 AND e.state IN ('approved', 'failed') ";
+  if (!reissue) sql += "AND e.state = 'approved' ";
   sql +=
-      "AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.entitlement_id = e.id AND p.state <> "
-      "'failed') ";
+      "AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.entitlement_id = e.id AND p.failed_at IS "
+      "NULL) ";
   return sql;
 }
 
@@ -84,6 +86,14 @@ std::string Placeholders(size_t count, int first) {
 
 constexpr size_t kInListLimit = 1000;
 
+// Calls `each(first, count)` for the slices of `size` items an IN list of
+// placeholders can hold.
+template <typename Each>
+void InSlices(size_t size, Each each) {
+  for (size_t start = 0; start < size; start += kInListLimit)
+    each(start, std::min(kInListLimit, size - start));
+}
+
 }  // namespace
 
 void PaymentRepository::SaveDetails(PaymentDetails& d) {
@@ -128,8 +138,8 @@ std::vector<Payable> PaymentRepository::Payables(int64_t cycle_id, RegistrantKin
   std::string sql =
       "SELECT e.id, e.registrant_id, e.amount_minor, e.currency, e.state, d.channel, d.provider, "
       "d.account, d.bic, d.holder_name, CASE WHEN e.state = 'failed' THEN (SELECT "
-      "COALESCE(MAX(p.attempt), 0) FROM payments p WHERE p.entitlement_id = e.id AND p.state = "
-      "'failed') ELSE 0 END, " +
+      "COALESCE(MAX(p.attempt), 0) FROM payments p WHERE p.entitlement_id = e.id AND p.failed_at "
+      "IS NOT NULL) ELSE 0 END, " +
       NameExpression(kind) + PayableFrom(kind, reissue) + "AND e.id > $3 ORDER BY e.id LIMIT $4";
   auto query = db_.Prepare(sql);
   query->Bind(1, cycle_id).Bind(2, KindName(kind)).Bind(3, after).Bind(4, int64_t{limit});
@@ -264,8 +274,7 @@ std::vector<Payment> PaymentRepository::PaymentsOf(int64_t batch_id, int64_t aft
 
 std::vector<PaymentStatus> PaymentRepository::ByEndToEndIds(const std::vector<std::string>& ids) {
   std::vector<PaymentStatus> found;
-  for (size_t start = 0; start < ids.size(); start += kInListLimit) {
-    size_t count = std::min(kInListLimit, ids.size() - start);
+  InSlices(ids.size(), [&](size_t start, size_t count) {
     auto query = db_.Prepare(
         "SELECT id, cycle_id, entitlement_id, end_to_end_id, amount_minor, currency, state FROM "
         "payments WHERE end_to_end_id IN " +
@@ -282,7 +291,7 @@ std::vector<PaymentStatus> PaymentRepository::ByEndToEndIds(const std::vector<st
       s.state = ParsePaymentState(query->Text(6)).value_or(PaymentState::kPending);
       found.push_back(std::move(s));
     }
-  }
+  });
   return found;
 }
 
@@ -294,22 +303,31 @@ void PaymentRepository::SetStates(const std::vector<int64_t>& payment_ids,
   const char* entitlement_state = state == PaymentState::kPaid     ? "paid"
                                   : state == PaymentState::kFailed ? "failed"
                                                                    : "approved";
-  for (size_t start = 0; start < payment_ids.size(); start += kInListLimit) {
-    size_t count = std::min(kInListLimit, payment_ids.size() - start);
+  // Only pending payments change: one settled meanwhile by another
+  // reconciliation is never settled twice.
+  int64_t changed = 0;
+  InSlices(payment_ids.size(), [&](size_t start, size_t count) {
+    // failed_at only when failing: a column not set leaves the indexes that
+    // read it alone (payments_one_live, for every payment paid).
     auto update = db_.Prepare(
-        "UPDATE payments SET state = $1, reason = $2, reconciliation_id = $3, updated_at = $4 "
-        "WHERE id IN " +
-        Placeholders(count, 5));
+        std::string("UPDATE payments SET state = $1, reason = $2, reconciliation_id = $3, "
+                    "updated_at = $4") +
+        (state == PaymentState::kFailed ? ", failed_at = $4" : "") +
+        " WHERE state = 'pending' AND id IN " + Placeholders(count, 5));
     update->Bind(1, PaymentStateName(state))
         .Bind(2, NonEmpty(reason))
         .Bind(3, reconciliation_id)
         .Bind(4, at);
     for (size_t i = 0; i < count; ++i)
       update->Bind(static_cast<int>(i) + 5, payment_ids[start + i]);
-    update->Execute();
+    changed += update->Execute();
+  });
+  if (changed != static_cast<int64_t>(payment_ids.size())) {
+    throw store::DatabaseError(store::DatabaseError::Kind::kBusy,
+                               "payments were settled by another reconciliation meanwhile: "
+                               "nothing of this file was applied; reconcile it again");
   }
-  for (size_t start = 0; start < entitlement_ids.size(); start += kInListLimit) {
-    size_t count = std::min(kInListLimit, entitlement_ids.size() - start);
+  InSlices(entitlement_ids.size(), [&](size_t start, size_t count) {
     auto update = db_.Prepare("UPDATE entitlements SET state = $1, updated_at = $2 WHERE id IN " +
                               Placeholders(count, 3));
     update->Bind(1, entitlement_state).Bind(2, at);
@@ -317,12 +335,11 @@ void PaymentRepository::SetStates(const std::vector<int64_t>& payment_ids,
       update->Bind(static_cast<int>(i) + 3, entitlement_ids[start + i]);
     }
     update->Execute();
-  }
+  });
 }
 
 void PaymentRepository::ReopenEntitlements(const std::vector<int64_t>& ids, Timestamp at) {
-  for (size_t start = 0; start < ids.size(); start += kInListLimit) {
-    size_t count = std::min(kInListLimit, ids.size() - start);
+  InSlices(ids.size(), [&](size_t start, size_t count) {
     auto update = db_.Prepare(
         "UPDATE entitlements SET state = 'approved', updated_at = $1 WHERE state = 'failed' AND "
         "id IN " +
@@ -330,7 +347,7 @@ void PaymentRepository::ReopenEntitlements(const std::vector<int64_t>& ids, Time
     update->Bind(1, at);
     for (size_t i = 0; i < count; ++i) update->Bind(static_cast<int>(i) + 2, ids[start + i]);
     update->Execute();
-  }
+  });
 }
 
 void PaymentRepository::AddEvents(const std::vector<PaymentEvent>& events,

@@ -85,6 +85,8 @@ class PaymentRepository {
   // The payments with these end-to-end ids (those that exist).
   std::vector<PaymentStatus> ByEndToEndIds(const std::vector<std::string>& ids);
   // Sets the payments' state (and reason) and their entitlements' state.
+  // The payments must be pending (else kBusy is thrown: another
+  // reconciliation settled one meanwhile). Ids in order write each page once.
   void SetStates(const std::vector<int64_t>& payment_ids,
                  const std::vector<int64_t>& entitlement_ids, PaymentState state,
                  const std::string& reason, std::optional<int64_t> reconciliation_id, Timestamp at);

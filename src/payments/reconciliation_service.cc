@@ -34,35 +34,6 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   SPMIS_RETURN_IF_ERROR(principal_.Require(Permission::kReconciliationImport));
   SPMIS_ASSIGN_OR_RETURN(std::string checksum, importer::FileSha256(path));
 
-  // Read the whole file once before changing anything: a malformed file is
-  // refused whole, and ids on several lines are known before any is applied.
-  std::unordered_map<uint64_t, uint32_t> seen;
-  seen.reserve(1 << 20);
-  int64_t lines = 0;
-  Status read = ReadStatusFile(path, format, [&](const StatusLine& line) {
-    ++lines;
-    if (!line.end_to_end_id.empty()) ++seen[HashOf(line.end_to_end_id)];
-    return OkStatus();
-  });
-  if (!read.ok()) return read.error();
-  if (lines == 0) return Error::Invalid("the status file has no status lines");
-  std::unordered_set<uint64_t> repeated_hashes;
-  for (const auto& [hash, count] : seen) {
-    if (count > 1) repeated_hashes.insert(hash);
-  }
-  seen = {};
-  std::unordered_set<std::string> duplicates;
-  if (!repeated_hashes.empty()) {
-    std::unordered_map<std::string, int> counts;
-    SPMIS_RETURN_IF_ERROR(ReadStatusFile(path, format, [&](const StatusLine& line) {
-      if (repeated_hashes.count(HashOf(line.end_to_end_id))) ++counts[line.end_to_end_id];
-      return OkStatus();
-    }));
-    for (const auto& [id, count] : counts) {
-      if (count > 1) duplicates.insert(id);
-    }
-  }
-
   auto connection = database_.Acquire();
   store::Connection& db = *connection;
   PaymentRepository payments(db);
@@ -73,11 +44,12 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   record.format = StatusFormatName(format);
   record.created_by = principal_.name;
   record.created_at = Timestamp::Now();
-  {
-    store::Transaction transaction(db);
-    payments.InsertReconciliation(record);
-    transaction.Commit();
-  }
+
+  // One transaction for the whole file, the record of it included: the
+  // look-ups and the changes see the same payments, a file found malformed
+  // at any line changes nothing, and a crash leaves all of it or none.
+  store::Transaction transaction(db);
+  payments.InsertReconciliation(record);
 
   std::unordered_map<int64_t, bool> covered;  // cycle id -> within the user's programs
   auto covers = [&](int64_t cycle_id) {
@@ -90,17 +62,31 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   };
   std::set<int64_t> touched;
   std::vector<StatusLine> chunk;
+  // What the file changes, decided chunk by chunk and applied together at
+  // the end, in payment and entitlement order whatever the file's order: a
+  // file in batch order would otherwise rewrite every page of the
+  // entitlements once per chunk. 24 bytes a changed payment.
+  struct Change {
+    int64_t payment_id;
+    int64_t entitlement_id;
+    uint32_t reason;  // index into `reasons`; 0 for paid
+  };
+  std::vector<Change> changes;
+  std::vector<std::string> reasons{""};
+  std::unordered_map<std::string, uint32_t> reason_index{{"", 0}};
 
-  auto apply = [&] {
+  // Ids on more than one line of the file: none of their lines is applied.
+  // The file is read once on the hope that there are none (the usual case);
+  // when there are, what was decided is undone and the file read again
+  // knowing them.
+  std::unordered_set<std::string> duplicates;
+  std::vector<uint64_t> hashes;  // of every line's id, to find repeats after one reading
+  auto decide = [&] {
     if (chunk.empty()) return;
-    const Timestamp now = Timestamp::Now();
-    // In end-to-end id order, which is payment order: a file in batch order
-    // would otherwise touch each page of payments and entitlements once per
-    // batch.
+    // In end-to-end id order, which is the order of the unique index looked up.
     std::sort(chunk.begin(), chunk.end(), [](const StatusLine& a, const StatusLine& b) {
       return a.end_to_end_id < b.end_to_end_id;
     });
-    store::Transaction transaction(db);
     std::vector<std::string> ids;
     for (const auto& line : chunk) {
       if (!line.end_to_end_id.empty() && !duplicates.count(line.end_to_end_id)) {
@@ -109,9 +95,6 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
     }
     std::unordered_map<std::string, PaymentStatus> found;
     for (auto& p : payments.ByEndToEndIds(ids)) found.emplace(p.end_to_end_id, std::move(p));
-    std::vector<int64_t> paid_payments, paid_entitlements;
-    std::map<std::string, std::pair<std::vector<int64_t>, std::vector<int64_t>>> failed;
-    std::vector<PaymentEvent> events;
     std::vector<ReconciliationProblem> problems;
     for (const StatusLine& line : chunk) {
       ++record.lines;
@@ -166,31 +149,22 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
                 " is not applied: settle it with the provider");
         continue;
       }
-      std::string reason;
+      uint32_t reason = 0;
       if (to == PaymentState::kPaid) {
-        paid_payments.push_back(payment.id);
-        paid_entitlements.push_back(payment.entitlement_id);
         ++record.paid;
-      } else if (to == PaymentState::kFailed) {
-        reason = line.reason.empty() ? "no reason given" : line.reason;
-        auto& group = failed[reason];
-        group.first.push_back(payment.id);
-        group.second.push_back(payment.entitlement_id);
+      } else {
+        std::string text = line.reason.empty() ? "no reason given" : line.reason;
+        auto [entry, added] = reason_index.emplace(text, static_cast<uint32_t>(reasons.size()));
+        if (added) reasons.push_back(text);
+        reason = entry->second;
         ++record.failed;
       }
-      events.push_back({payment.id, payment.state, to, reason});
+      changes.push_back({payment.id, payment.entitlement_id, reason});
       touched.insert(payment.cycle_id);
     }
-    payments.SetStates(paid_payments, paid_entitlements, PaymentState::kPaid, "", record.id, now);
-    for (const auto& [reason, ids_of] : failed) {
-      payments.SetStates(ids_of.first, ids_of.second, PaymentState::kFailed, reason, record.id,
-                         now);
-    }
-    payments.AddEvents(events, record.id, principal_.name, now);
     std::sort(problems.begin(), problems.end(),
               [](const auto& a, const auto& b) { return a.line < b.line; });
     payments.AddProblems(record.id, problems);
-    transaction.Commit();
     for (auto& p : problems) {
       if (result.problems.size() >= kMaxListed) break;
       result.problems.push_back(std::move(p));
@@ -198,20 +172,88 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
     chunk.clear();
   };
 
-  Status applied = ReadStatusFile(path, format, [&](const StatusLine& line) -> Status {
-    chunk.push_back(line);
-    if (chunk.size() < kChunk) return OkStatus();
+  auto decide_all = [&]() -> Status {
+    record.lines = record.paid = record.failed = record.pending = record.unchanged =
+        record.problems = 0;
+    result.problems.clear();
+    touched.clear();
+    changes.clear();
+    hashes.clear();
+    chunk.clear();
+    Status read = ReadStatusFile(path, format, [&](const StatusLine& line) -> Status {
+      if (!line.end_to_end_id.empty()) hashes.push_back(HashOf(line.end_to_end_id));
+      chunk.push_back(line);
+      if (chunk.size() < kChunk) return OkStatus();
+      try {
+        decide();
+      } catch (const std::exception& e) {
+        return Error::Internal(e.what());
+      }
+      return OkStatus();
+    });
+    if (!read.ok()) return read;
     try {
-      apply();
+      decide();
     } catch (const std::exception& e) {
       return Error::Internal(e.what());
     }
     return OkStatus();
-  });
-  if (!applied.ok()) return applied.error();
-  apply();
+  };
+  {
+    store::Transaction first_reading(db);  // undone if the file repeats ids
+    SPMIS_RETURN_IF_ERROR(decide_all());
+    if (record.lines == 0) return Error::Invalid("the status file has no status lines");
+    std::sort(hashes.begin(), hashes.end());
+    std::unordered_set<uint64_t> repeated;
+    for (size_t i = 1; i < hashes.size(); ++i) {
+      if (hashes[i] == hashes[i - 1]) repeated.insert(hashes[i]);
+    }
+    hashes = {};
+    if (!repeated.empty()) {
+      std::unordered_map<std::string, int> counts;
+      SPMIS_RETURN_IF_ERROR(ReadStatusFile(path, format, [&](const StatusLine& line) {
+        if (repeated.count(HashOf(line.end_to_end_id))) ++counts[line.end_to_end_id];
+        return OkStatus();
+      }));
+      for (const auto& [id, count] : counts) {
+        if (count > 1) duplicates.insert(id);
+      }
+    }
+    if (duplicates.empty()) first_reading.Commit();
+  }
+  if (!duplicates.empty()) SPMIS_RETURN_IF_ERROR(decide_all());
+  try {
+    // Paid payments, then each reason's failed ones, each set in id order.
+    const Timestamp now = Timestamp::Now();
+    std::sort(changes.begin(), changes.end(),
+              [](const Change& a, const Change& b) { return a.payment_id < b.payment_id; });
+    std::vector<PaymentEvent> events;
+    events.reserve(changes.size());
+    for (const Change& c : changes) {
+      events.push_back({c.payment_id, PaymentState::kPending,
+                        c.reason == 0 ? PaymentState::kPaid : PaymentState::kFailed,
+                        reasons[c.reason]});
+    }
+    for (uint32_t reason = 0; reason < reasons.size(); ++reason) {
+      std::vector<int64_t> payment_ids, entitlement_ids;
+      for (const Change& c : changes) {
+        if (c.reason != reason) continue;
+        payment_ids.push_back(c.payment_id);
+        entitlement_ids.push_back(c.entitlement_id);
+      }
+      if (payment_ids.empty()) continue;
+      std::sort(entitlement_ids.begin(), entitlement_ids.end());
+      payments.SetStates(payment_ids, entitlement_ids,
+                         reason == 0 ? PaymentState::kPaid : PaymentState::kFailed, reasons[reason],
+                         record.id, now);
+    }
+    changes = {};
+    payments.AddEvents(events, record.id, principal_.name, now);
+  } catch (const store::DatabaseError& e) {
+    if (e.kind() == store::DatabaseError::Kind::kBusy) return Error::Conflict(e.what());
+    throw;
+  }
 
-  store::Transaction transaction(db);
   payments.FinishReconciliation(record, Timestamp::Now());
   record.done = true;
   json::object after{

@@ -10,12 +10,16 @@
 // (paid then failed, failed then paid: to be taken up with the provider).
 // A line that repeats what is recorded changes nothing.
 //
-// The file is read whole first, so a malformed file is refused before
-// anything changes; then lines are applied in transactions of 50,000, each
-// in end-to-end id order.
-// A crash leaves whole chunks applied, and reconciling the same file again
-// completes it (applied lines are then unchanged). When every approved
-// entitlement of a distributing cycle is paid or cancelled, the cycle ends.
+// The whole file is one transaction, its record included: its lines are
+// checked 50,000 at a time against the payments they name, and the changes
+// written together at the end in payment and entitlement order, so each
+// page of those tables is written once whatever the file's order (memory:
+// 32 bytes a line). A file found malformed at any line is refused whole and
+// changes nothing; ids on several lines are found after a first reading,
+// which is then undone and done again knowing them. A crash leaves all of it
+// or none, and reconciling the same file again changes nothing more. When
+// every approved entitlement of a distributing cycle is paid or cancelled,
+// the cycle ends.
 #pragma once
 
 #include <string>
