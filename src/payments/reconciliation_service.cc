@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <deque>
+#include <future>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -81,22 +83,38 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   // knowing them.
   std::unordered_set<std::string> duplicates;
   std::vector<uint64_t> hashes;  // of every line's id, to find repeats after one reading
-  auto decide = [&] {
-    if (chunk.empty()) return;
-    // In end-to-end id order, which is the order of the unique index looked up.
-    std::sort(chunk.begin(), chunk.end(), [](const StatusLine& a, const StatusLine& b) {
+  // A chunk of the file with the payments its lines name, looked up on a
+  // connection and thread of their own while this thread reads and checks
+  // the next chunks: the look-ups are most of a reading's work. They see
+  // what is committed; SetStates settles only pending payments, so a payment
+  // settled meanwhile by someone else is never settled twice.
+  struct LookedUp {
+    std::vector<StatusLine> lines;  // in end-to-end id order, the unique index's
+    std::unordered_map<std::string, PaymentStatus> found;
+  };
+  auto look_up = [this, &duplicates](std::vector<StatusLine> lines) {
+    LookedUp out;
+    out.lines = std::move(lines);
+    std::sort(out.lines.begin(), out.lines.end(), [](const StatusLine& a, const StatusLine& b) {
       return a.end_to_end_id < b.end_to_end_id;
     });
     std::vector<std::string> ids;
-    for (const auto& line : chunk) {
+    for (const auto& line : out.lines) {
       if (!line.end_to_end_id.empty() && !duplicates.count(line.end_to_end_id)) {
         ids.push_back(line.end_to_end_id);
       }
     }
-    std::unordered_map<std::string, PaymentStatus> found;
-    for (auto& p : payments.ByEndToEndIds(ids)) found.emplace(p.end_to_end_id, std::move(p));
+    auto reader = database_.Acquire();
+    for (auto& p : PaymentRepository(*reader).ByEndToEndIds(ids)) {
+      out.found.emplace(p.end_to_end_id, std::move(p));
+    }
+    return out;
+  };
+  std::deque<std::future<LookedUp>> ahead;  // at most two chunks looked up ahead
+  auto decide = [&](LookedUp looked) {
+    const auto& found = looked.found;
     std::vector<ReconciliationProblem> problems;
-    for (const StatusLine& line : chunk) {
+    for (const StatusLine& line : looked.lines) {
       ++record.lines;
       auto problem = [&](std::string text) {
         ++record.problems;
@@ -169,7 +187,19 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
       if (result.problems.size() >= kMaxListed) break;
       result.problems.push_back(std::move(p));
     }
-    chunk.clear();
+  };
+  // Hands the chunk read so far to a look-up; checks the chunks looked up
+  // beyond `waiting`, in file order.
+  auto submit_and_check = [&](size_t waiting) {
+    if (!chunk.empty()) {
+      ahead.push_back(std::async(std::launch::async, look_up, std::move(chunk)));
+      chunk.clear();
+    }
+    while (ahead.size() > waiting) {
+      LookedUp looked = ahead.front().get();
+      ahead.pop_front();
+      decide(std::move(looked));
+    }
   };
 
   auto decide_all = [&]() -> Status {
@@ -185,16 +215,20 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
       chunk.push_back(line);
       if (chunk.size() < kChunk) return OkStatus();
       try {
-        decide();
+        submit_and_check(2);
       } catch (const std::exception& e) {
         return Error::Internal(e.what());
       }
       return OkStatus();
     });
-    if (!read.ok()) return read;
+    if (!read.ok()) {
+      ahead.clear();  // waits for the look-ups under way
+      return read;
+    }
     try {
-      decide();
+      submit_and_check(0);
     } catch (const std::exception& e) {
+      ahead.clear();
       return Error::Internal(e.what());
     }
     return OkStatus();
