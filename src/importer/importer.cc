@@ -213,7 +213,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   record.started_at = Timestamp::Now();
   if (progress) record.job_id = progress->job().id;
   auto connection = database.Acquire();
-  store::MappedReadsOff unmapped(*connection);
+  store::SqlitePragmaWhile unmapped(*connection, "mmap_size", "0");
   ImportRepository(*connection).Insert(record);
   // Refuses the file whole. The check's own reason comes first: it names the
   // first problem of the file, which explains the later ones.
@@ -233,7 +233,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   if (!has_header.ok()) return refuse(has_header.error().message);
   if (!*has_header) return refuse("the file is empty: it has no header row");
   auto lookups = database.Acquire();
-  store::MappedReadsOff lookups_unmapped(*lookups);
+  store::SqlitePragmaWhile lookups_unmapped(*lookups, "mmap_size", "0");
   store::PrepareForKeyLookups(*lookups);
   auto processor = MakeRowProcessor(request.kind, *connection, *lookups, record.id, principal);
   auto columns =
@@ -256,7 +256,7 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   // import that crashed are rebuilt first (unless another import is running).
   // Its foreign keys go unchecked meanwhile (see store/index_suspension.h).
   bool suspended = false;
-  std::optional<store::ForeignKeyChecksOff> foreign_keys_off;
+  std::optional<store::SqlitePragmaWhile> foreign_keys_off;
   if (!ImportRepository(*connection).OtherImportRunning(record.job_id)) {
     store::RestoreSuspendedIndexes(*connection);
     auto indexes = processor->suspendable_indexes();
@@ -267,13 +267,13 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
       store::SuspendForeignKeys(*connection, processor->written_tables());
       suspend.Commit();
       suspended = true;
-      foreign_keys_off.emplace(*connection);
+      foreign_keys_off.emplace(*connection, "foreign_keys", "OFF");
     }
   }
   auto restore_indexes = [&] {
     if (suspended) {
       auto fresh = database.Acquire();
-      store::MappedReadsOff unmapped_fresh(*fresh);
+      store::SqlitePragmaWhile unmapped_fresh(*fresh, "mmap_size", "0");
       store::RestoreSuspendedIndexes(*fresh);
       suspended = false;
     }

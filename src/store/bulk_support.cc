@@ -77,20 +77,23 @@ void PrepareForKeyLookups(Connection& connection) {
     connection.Execute("SET max_parallel_workers_per_gather = 0");
 }
 
-MappedReadsOff::MappedReadsOff(Connection& connection) : connection_(connection) {
+SqlitePragmaWhile::SqlitePragmaWhile(Connection& connection, std::string name,
+                                     const std::string& value)
+    : connection_(connection), name_(std::move(name)) {
   if (connection_.backend() != Backend::kSqlite) return;
-  auto current = connection_.PrepareUncached("PRAGMA mmap_size");
-  if (current->Step()) mapped_bytes_ = current->Int(0);
-  current.reset();
-  connection_.Execute("PRAGMA mmap_size = 0");
+  {
+    auto current = connection_.PrepareUncached("PRAGMA " + name_);
+    if (current->Step()) before_ = std::string(current->Text(0));
+  }
+  connection_.Execute("PRAGMA " + name_ + " = " + value);
 }
 
-MappedReadsOff::~MappedReadsOff() {
-  if (!mapped_bytes_) return;
+SqlitePragmaWhile::~SqlitePragmaWhile() {
+  if (!before_) return;
   try {
-    connection_.Execute("PRAGMA mmap_size = " + std::to_string(*mapped_bytes_));
+    connection_.Execute("PRAGMA " + name_ + " = " + *before_);
   } catch (const DatabaseError&) {
-    // The connection keeps reading without mapping: slower at worst.
+    // A connection that cannot take a pragma is broken and will be dropped.
   }
 }
 

@@ -39,21 +39,25 @@ std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
 // statistics yet, which makes the planner reach for a parallel scan).
 void PrepareForKeyLookups(Connection& connection);
 
-// SQLite: while it lives, the connection reads the database file with read
-// calls instead of mapping it. A bulk load reads whole indexes (its look-ups)
-// and tables (to rebuild suspended indexes) once: mapped, every page read
-// would stay counted as the process's memory, for no gain in speed. Create
-// it outside any transaction. Does nothing on PostgreSQL.
-class MappedReadsOff {
+// SQLite: a pragma of one connection set for as long as this lives, then
+// put back as it was. Create it outside any transaction (SQLite ignores some
+// pragmas inside one). Does nothing on PostgreSQL. Bulk loads use it:
+// - "mmap_size" = "0": read the database file with read calls instead of
+//   mapping it. A load reads whole indexes (its look-ups) and tables (to
+//   rebuild suspended indexes) once; mapped, every page read would stay
+//   counted as the process's memory, for no gain in speed.
+// - "foreign_keys" = "OFF": see store/index_suspension.h.
+class SqlitePragmaWhile {
  public:
-  explicit MappedReadsOff(Connection& connection);
-  ~MappedReadsOff();
-  MappedReadsOff(const MappedReadsOff&) = delete;
-  MappedReadsOff& operator=(const MappedReadsOff&) = delete;
+  SqlitePragmaWhile(Connection& connection, std::string name, const std::string& value);
+  ~SqlitePragmaWhile();
+  SqlitePragmaWhile(const SqlitePragmaWhile&) = delete;
+  SqlitePragmaWhile& operator=(const SqlitePragmaWhile&) = delete;
 
  private:
   Connection& connection_;
-  std::optional<int64_t> mapped_bytes_;  // the setting to put back
+  std::string name_;
+  std::optional<std::string> before_;  // the value to put back
 };
 
 // Ids for `count` new rows of `table` (whose key column is `id`), never used

@@ -70,19 +70,4 @@ int RestoreSuspendedIndexes(Connection& connection) {
   return static_cast<int>(suspended.size());
 }
 
-ForeignKeyChecksOff::ForeignKeyChecksOff(Connection& connection) : connection_(connection) {
-  if (connection_.backend() != Backend::kSqlite) return;
-  connection_.Execute("PRAGMA foreign_keys = OFF");
-  active_ = true;
-}
-
-ForeignKeyChecksOff::~ForeignKeyChecksOff() {
-  if (!active_) return;
-  try {
-    connection_.Execute("PRAGMA foreign_keys = ON");
-  } catch (const DatabaseError&) {
-    // A connection that cannot take a pragma is broken and will be dropped.
-  }
-}
-
 }  // namespace spmis::store

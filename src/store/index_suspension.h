@@ -12,7 +12,8 @@
 // command opens the database, puts back whatever is recorded (a foreign key
 // put back is checked once, over all rows, by one query). On SQLite indexes
 // are suspended the same way; foreign-key checks are a setting of the
-// loading connection (ForeignKeyChecksOff), so nothing is recorded for them.
+// loading connection (SqlitePragmaWhile "foreign_keys" "OFF", in
+// store/bulk_support.h), so nothing is recorded for them.
 #pragma once
 
 #include <string>
@@ -27,27 +28,11 @@ namespace spmis::store {
 void SuspendIndexes(Connection& connection, const std::vector<std::string>& names);
 
 // PostgreSQL: drops the foreign keys declared on `tables` and records them.
-// Call inside the caller's transaction. SQLite: does nothing (see
-// ForeignKeyChecksOff).
+// Call inside the caller's transaction. SQLite: does nothing (see above).
 void SuspendForeignKeys(Connection& connection, const std::vector<std::string>& tables);
 
 // Recreates every recorded index and foreign key and forgets it, in one
 // transaction; returns how many.
 int RestoreSuspendedIndexes(Connection& connection);
-
-// SQLite: the connection checks no foreign keys while this lives. Create it
-// outside any transaction (SQLite ignores the setting inside one). Does
-// nothing on PostgreSQL.
-class ForeignKeyChecksOff {
- public:
-  explicit ForeignKeyChecksOff(Connection& connection);
-  ~ForeignKeyChecksOff();
-  ForeignKeyChecksOff(const ForeignKeyChecksOff&) = delete;
-  ForeignKeyChecksOff& operator=(const ForeignKeyChecksOff&) = delete;
-
- private:
-  Connection& connection_;
-  bool active_ = false;
-};
 
 }  // namespace spmis::store
