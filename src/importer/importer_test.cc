@@ -333,6 +333,27 @@ TEST_P(ImporterTest, ALargeLoadSuspendsSecondaryIndexesAndRebuildsThem) {
             "LIKE 'individuals_%'");
   has_index->Step();
   EXPECT_GE(has_index->Int(0), 4);
+  // The foreign keys left unchecked while it wrote are checked again: on
+  // PostgreSQL the constraints are back, on SQLite the pooled connections
+  // check them.
+  if (conn().backend() == store::Backend::kPostgres) {
+    auto keys = conn().Prepare(
+        "SELECT COUNT(*) FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid WHERE "
+        "c.contype = 'f' AND t.relname IN ('individuals', 'id_documents') AND t.relnamespace = "
+        "current_schema()::regnamespace");
+    keys->Step();
+    EXPECT_EQ(keys->Int(0), 2);
+  }
+  for (int i = 0; i < 3; ++i) {
+    auto pooled = db().Acquire();
+    if (pooled->backend() != store::Backend::kSqlite) break;
+    auto checks = pooled->Prepare("PRAGMA foreign_keys");
+    ASSERT_TRUE(checks->Step());
+    EXPECT_EQ(checks->Int(0), 1);
+    auto mapped = pooled->Prepare("PRAGMA mmap_size");
+    ASSERT_TRUE(mapped->Step());
+    EXPECT_GT(mapped->Int(0), 0);
+  }
 }
 
 TEST_P(ImporterTest, ReimportMatchesByExternalOrNationalIdAndRecordsChanges) {
