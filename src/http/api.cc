@@ -122,6 +122,23 @@ bool ParseLimit(const Request& request, int& limit, std::vector<FieldError>& err
   return true;
 }
 
+int64_t ParseAfter(const Request& request, const char* what, std::vector<FieldError>& errors) {
+  auto text = request.Query("after");
+  if (!text) return 0;
+  auto parsed = ParseInt64(*text);
+  if (!parsed || *parsed < 0) {
+    errors.push_back({"after", std::string("must be ") + what});
+    return 0;
+  }
+  return *parsed;
+}
+
+std::optional<int64_t> PositivePathId(const Request& request, const std::string& name) {
+  auto id = ParseInt64(request.path_params.at(name));
+  if (!id || *id <= 0) return std::nullopt;
+  return id;
+}
+
 int64_t ParseNewestFirstCursor(const Request& request, std::vector<FieldError>& errors) {
   auto cursor = request.Query("cursor");
   if (!cursor) return INT64_MAX;

@@ -58,6 +58,12 @@ std::filesystem::path UploadDirectory();
 std::string SafeFileName(std::string_view name);
 // Parses "limit" (default 50, 1..1000) into `limit`; false after adding an error.
 bool ParseLimit(const Request& request, int& limit, std::vector<FieldError>& errors);
+// Oldest-first listings page by a key: "after" (default 0, not negative);
+// `what` names the key in the error ("a payment id").
+int64_t ParseAfter(const Request& request, const char* what, std::vector<FieldError>& errors);
+// The path parameter `name` as a positive id, else nullopt (the caller
+// answers 404: no such thing can exist).
+std::optional<int64_t> PositivePathId(const Request& request, const std::string& name);
 
 // Newest-first listings page by id: the "cursor" parameter gives the id to
 // continue below (INT64_MAX on the first page).

@@ -19,14 +19,6 @@ namespace {
 namespace json = boost::json;
 using cycles::CycleService;
 
-std::optional<int64_t> CycleId(const Request& request) {
-  const std::string& text = request.path_params.at("id");
-  char* end = nullptr;
-  long long id = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || id <= 0) return std::nullopt;
-  return id;
-}
-
 Response ListCycles(const Request& request, RequestContext& context) {
   auto list =
       CycleService(context.database(), context.principal()).List(request.path_params.at("code"));
@@ -79,7 +71,7 @@ Response CreateCycles(const Request& request, RequestContext& context) {
 }
 
 Response GetCycle(const Request& request, RequestContext& context) {
-  auto id = CycleId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no cycle " + request.path_params.at("id"));
   auto view = CycleService(context.database(), context.principal()).Get(*id);
   if (!view.ok()) return Problem(view.error());
@@ -87,7 +79,7 @@ Response GetCycle(const Request& request, RequestContext& context) {
 }
 
 Response Generate(const Request& request, RequestContext& context) {
-  auto id = CycleId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no cycle " + request.path_params.at("id"));
   // Refuse now what the job would refuse later.
   if (auto allowed = context.principal().Require(Permission::kCycleManage); !allowed.ok()) {
@@ -104,7 +96,7 @@ Response Generate(const Request& request, RequestContext& context) {
 
 // submit, approve, reject, cancel: {"comment"?} (a rejection or cancellation needs one)
 Response Decide(const Request& request, RequestContext& context, const std::string& action) {
-  auto id = CycleId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no cycle " + request.path_params.at("id"));
   auto body = JsonObjectBody(request);
   if (!body && !request.body.empty()) return Problem(400, "the body must be a JSON object");
@@ -119,7 +111,7 @@ Response Decide(const Request& request, RequestContext& context, const std::stri
 }
 
 Response ListEntitlements(const Request& request, RequestContext& context) {
-  auto id = CycleId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no cycle " + request.path_params.at("id"));
   std::vector<FieldError> errors;
   int limit;

@@ -80,21 +80,15 @@ Response ListImports(const Request& request, RequestContext& context) {
   return JsonResponse(200, PageToJson(items, next, repository.Count()));
 }
 
-std::optional<int64_t> ImportId(const Request& request) {
-  auto id = ParseInt64(request.path_params.at("id"));
-  if (!id || *id <= 0) return std::nullopt;
-  return id;
-}
-
 Response GetImport(const Request& request, RequestContext& context) {
-  auto id = ImportId(request);
+  auto id = PositivePathId(request, "id");
   auto record = id ? importer::ImportRepository(context.db()).Find(*id) : std::nullopt;
   if (!record) return Problem(404, "no import " + request.path_params.at("id"));
   return JsonResponse(200, ToJson(*record));
 }
 
 Response ImportErrors(const Request& request, RequestContext& context) {
-  auto id = ImportId(request);
+  auto id = PositivePathId(request, "id");
   importer::ImportRepository repository(context.db());
   auto record = id ? repository.Find(*id) : std::nullopt;
   if (!record) return Problem(404, "no import " + request.path_params.at("id"));

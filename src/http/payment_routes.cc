@@ -24,12 +24,6 @@ namespace {
 namespace json = boost::json;
 using namespace spmis::payments;
 
-std::optional<int64_t> PathId(const Request& request) {
-  auto id = ParseInt64(request.path_params.at("id"));
-  if (!id || *id <= 0) return std::nullopt;
-  return id;
-}
-
 Response GetDetails(const Request& request, RequestContext& context) {
   auto details = PaymentDetailsService(context.db(), context.principal())
                      .Get(request.path_params.at("registrant"));
@@ -59,7 +53,7 @@ Response PutDetails(const Request& request, RequestContext& context) {
 }
 
 Response ListBatches(const Request& request, RequestContext& context) {
-  auto id = PathId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no cycle " + request.path_params.at("id"));
   auto list = BatchService(context.database(), context.principal()).List(*id);
   if (!list.ok()) return Problem(list.error());
@@ -72,7 +66,7 @@ Response ListBatches(const Request& request, RequestContext& context) {
 
 // {"provider"?, "max_size"?, "reissue_failed"?}
 Response CreateBatches(const Request& request, RequestContext& context) {
-  auto id = PathId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no cycle " + request.path_params.at("id"));
   BatchOptions options;
   if (!request.body.empty()) {
@@ -100,7 +94,7 @@ Response CreateBatches(const Request& request, RequestContext& context) {
 }
 
 Response Exceptions(const Request& request, RequestContext& context) {
-  auto id = PathId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no cycle " + request.path_params.at("id"));
   bool failed = request.Query("include_failed").value_or("") == "true";
   auto found = BatchService(context.database(), context.principal()).Exceptions(*id, failed);
@@ -113,7 +107,7 @@ Response Exceptions(const Request& request, RequestContext& context) {
 }
 
 Response GetBatch(const Request& request, RequestContext& context) {
-  auto id = PathId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no payment batch " + request.path_params.at("id"));
   auto batch = BatchService(context.database(), context.principal()).Get(*id);
   if (!batch.ok()) return Problem(batch.error());
@@ -122,20 +116,12 @@ Response GetBatch(const Request& request, RequestContext& context) {
 
 // Payments in id order: ?after=ID&limit=N.
 Response BatchPayments(const Request& request, RequestContext& context) {
-  auto id = PathId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no payment batch " + request.path_params.at("id"));
   std::vector<FieldError> errors;
   int limit;
   ParseLimit(request, limit, errors);
-  int64_t after = 0;
-  if (auto text = request.Query("after")) {
-    auto parsed = ParseInt64(*text);
-    if (!parsed || *parsed < 0) {
-      errors.push_back({"after", "must be a payment id"});
-    } else {
-      after = *parsed;
-    }
-  }
+  int64_t after = ParseAfter(request, "a payment id", errors);
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
   auto list = BatchService(context.database(), context.principal()).Payments(*id, after, limit);
   if (!list.ok()) return Problem(list.error());
@@ -148,7 +134,7 @@ Response BatchPayments(const Request& request, RequestContext& context) {
 
 // ?format=csv|pain.001: the file, the same bytes each time.
 Response ExportBatch(const Request& request, RequestContext& context) {
-  auto id = PathId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no payment batch " + request.path_params.at("id"));
   auto format = ParseExportFormat(request.Query("format").value_or("csv"));
   if (!format) {
@@ -211,7 +197,7 @@ Response Reconcile(const Request& request, RequestContext& context) {
 }
 
 Response GetReconciliation(const Request& request, RequestContext& context) {
-  auto id = PathId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no reconciliation " + request.path_params.at("id"));
   auto record = ReconciliationService(context.database(), context.principal()).Get(*id);
   if (!record.ok()) return Problem(record.error());
@@ -220,20 +206,12 @@ Response GetReconciliation(const Request& request, RequestContext& context) {
 
 // The lines not applied, in file order: ?after=LINE&limit=N.
 Response ReconciliationProblems(const Request& request, RequestContext& context) {
-  auto id = PathId(request);
+  auto id = PositivePathId(request, "id");
   if (!id) return Problem(404, "no reconciliation " + request.path_params.at("id"));
   std::vector<FieldError> errors;
   int limit;
   ParseLimit(request, limit, errors);
-  int64_t after = 0;
-  if (auto text = request.Query("after")) {
-    auto parsed = ParseInt64(*text);
-    if (!parsed || *parsed < 0) {
-      errors.push_back({"after", "must be a line number"});
-    } else {
-      after = *parsed;
-    }
-  }
+  int64_t after = ParseAfter(request, "a line number", errors);
   if (!errors.empty()) return Problem(400, "invalid query parameters", errors);
   auto list =
       ReconciliationService(context.database(), context.principal()).Problems(*id, after, limit);
