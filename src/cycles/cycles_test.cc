@@ -14,7 +14,12 @@
 namespace spmis::cycles {
 namespace {
 
-const Date kStart = *Date::Parse("2026-12-01");
+// Cycles start today: a cycle's beneficiaries are those enrolled by the end
+// of its first day, and these tests enroll them now. Birth dates are counted
+// back from it, so ages stay what the tests say whatever the day.
+const Date kStart = Date::Today();
+// A birth date `years` and a half before the cycle starts.
+std::string Born(int years) { return kStart.AddMonths(-12 * years - 6).ToString(); }
 
 class CyclesTest : public spmis::testing::BackendTest {
  protected:
@@ -72,8 +77,7 @@ class CyclesTest : public spmis::testing::BackendTest {
     p.second_approval_above = second_above;
     auto created = programs::ProgramService(conn(), system_).Create(p);
     ASSERT_TRUE(created.ok()) << created.error().ToString();
-    auto run =
-        programs::Eligibility(db(), system_).Run({"CG", *Date::Parse("2026-11-23"), {}}, nullptr);
+    auto run = programs::Eligibility(db(), system_).Run({"CG", kStart, {}}, nullptr);
     ASSERT_TRUE(run.ok()) << run.error().ToString();
   }
   static Principal User(int64_t id, const std::string& name, Role role) {
@@ -99,11 +103,10 @@ class CyclesTest : public spmis::testing::BackendTest {
 };
 
 TEST_P(CyclesTest, EntitlementsAreComputedOncePerBeneficiaryToTheMinorUnit) {
-  int64_t one_child = Household({"1990-01-01", "2024-01-01"});
-  int64_t four_children =
-      Household({"1985-01-01", "2022-06-01", "2023-01-01", "2024-01-01", "2025-01-01"});
-  int64_t paused = Household({"1990-01-01", "2023-06-01"});
-  int64_t none = Household({"1970-01-01", "2005-01-01"});
+  int64_t one_child = Household({Born(36), Born(2)});
+  int64_t four_children = Household({Born(41), Born(4), Born(3), Born(2), Born(1)});
+  int64_t paused = Household({Born(36), Born(3)});
+  int64_t none = Household({Born(56), Born(21)});
   Program(std::nullopt);
   ASSERT_TRUE(programs::Enrollment(conn(), system_)
                   .Act("CG", RegistrantId{RegistrantKind::kGroup, paused}.ToString(),
@@ -142,8 +145,8 @@ TEST_P(CyclesTest, EntitlementsAreComputedOncePerBeneficiaryToTheMinorUnit) {
 }
 
 TEST_P(CyclesTest, TheMakerCannotApproveAndTheBudgetHolds) {
-  Household({"1990-01-01", "2024-01-01"});
-  Household({"1990-01-01", "2023-01-01", "2024-01-01"});
+  Household({Born(36), Born(2)});
+  Household({Born(36), Born(3), Born(2)});
   Program(/*budget=*/40000);  // 400.00 KES
   CycleService finance(db(), finance_);
   auto first = finance.Create("CG", kStart, kStart.AddDays(29));
@@ -194,7 +197,7 @@ TEST_P(CyclesTest, TheMakerCannotApproveAndTheBudgetHolds) {
 }
 
 TEST_P(CyclesTest, LargeCyclesNeedTwoApproversAndSchedulesCoverThePeriod) {
-  Household({"1990-01-01", "2024-01-01"});
+  Household({Born(36), Born(2)});
   Program(std::nullopt, /*second_above=*/10000);
   CycleService finance(db(), finance_);
   auto cycle = finance.Create("CG", kStart, kStart.AddDays(29));

@@ -84,9 +84,13 @@ TEST_F(PaymentFaultsTest, KillsDuringGenerationBatchingAndReconciliationLoseAndD
       Spmis({"program", "update", "CHILD-GRANT", "--funding-account", "GB82WEST12345698765432"})
           .exit_code,
       0);
-  ASSERT_EQ(Spmis({"eligibility", "run", "CHILD-GRANT", "--as-of", "2026-11-23"}).exit_code, 0);
-  auto created =
-      Spmis({"cycle", "create", "CHILD-GRANT", "--start", "2026-12-01", "--end", "2026-12-31"});
+  // The cycle starts today: its beneficiaries are those enrolled by the end
+  // of its first day, and they are enrolled now.
+  const Date start = Date::Today();
+  const Date end = start.AddMonths(1).AddDays(-1);
+  ASSERT_EQ(Spmis({"eligibility", "run", "CHILD-GRANT", "--as-of", start.ToString()}).exit_code, 0);
+  auto created = Spmis(
+      {"cycle", "create", "CHILD-GRANT", "--start", start.ToString(), "--end", end.ToString()});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   std::string cycle = created.out.substr(0, created.out.find('\n'));
   const std::string in_cycle = " WHERE cycle_id = " + cycle;

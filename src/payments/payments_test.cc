@@ -20,7 +20,10 @@
 namespace spmis::payments {
 namespace {
 
-const Date kStart = *Date::Parse("2026-12-01");
+// Cycles start today: a cycle's beneficiaries are those enrolled by the end
+// of its first day, and these tests enroll them now. Birth dates are counted
+// back from it, so ages stay what the tests say whatever the day.
+const Date kStart = Date::Today();
 constexpr const char* kIban = "GB82WEST12345698765432";
 constexpr const char* kOtherIban = "DE89370400440532013000";
 
@@ -100,7 +103,7 @@ class PaymentsTest : public spmis::testing::BackendTest {
       registry::Individual person;
       person.given_name = i == 0 ? head : "Child" + std::to_string(i);
       person.family_name = "Otieno";
-      person.birth_date = Date::Parse(i == 0 ? "1990-01-01" : "2024-0" + std::to_string(i) + "-01");
+      person.birth_date = kStart.AddMonths(i == 0 ? -36 * 12 : -30 - i);  // a child of 2 and a half
       person.area_code = "KE";
       auto p = registry::IndividualService(conn(), system_).Create(person);
       EXPECT_TRUE(p.ok());
@@ -127,9 +130,7 @@ class PaymentsTest : public spmis::testing::BackendTest {
       p.funding_bic = "COBADEFFXXX";
     }
     EXPECT_TRUE(programs::ProgramService(conn(), system_).Create(p).ok());
-    EXPECT_TRUE(programs::Eligibility(db(), system_)
-                    .Run({"CG", *Date::Parse("2026-11-23"), {}}, nullptr)
-                    .ok());
+    EXPECT_TRUE(programs::Eligibility(db(), system_).Run({"CG", kStart, {}}, nullptr).ok());
     cycles::CycleService cycles(db(), finance_);
     auto cycle = cycles.Create("CG", kStart, kStart.AddMonths(1).AddDays(-1));
     EXPECT_TRUE(cycle.ok());
