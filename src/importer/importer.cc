@@ -87,13 +87,6 @@ Result<int64_t> CheckStructure(const std::string& path, const TableOptions& opti
   return rows - 1;  // the header is not a data row
 }
 
-// A file refused whole after its rows began to be written (the writes are
-// rolled back).
-class FileRefused : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 // The file's SHA-256 and the check that it is well-formed to its end (the
 // number of rows), each computed on a thread of its own from the start.
 class WholeFileCheck {
@@ -306,7 +299,9 @@ Result<ImportRecord> RunImport(store::Database& database, const ImportRequest& r
   auto commit = [&] {
     if (!transaction) return;
     if (!file_checked) {
-      if (auto problem = check.Problem()) throw FileRefused(*problem);
+      // Thrown past the rows written so far: they are rolled back and the
+      // file is refused whole with this message.
+      if (auto problem = check.Problem()) throw std::runtime_error(*problem);
       record.checksum = *check.checksum();
       ImportRepository(*connection).SetChecksum(record.id, record.checksum);
       if (progress) progress->SetTotal(check.rows());

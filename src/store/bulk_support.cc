@@ -24,8 +24,6 @@ std::string TextArray(const std::vector<Text>& values) {
 
 }  // namespace
 
-std::string PostgresTextArray(const std::vector<std::string>& values) { return TextArray(values); }
-
 std::unordered_map<std::string, KeyMatch> LookupKeys(Connection& connection,
                                                      std::string_view select_prefix,
                                                      const std::vector<std::string>& keys) {

@@ -64,7 +64,4 @@ class SqlitePragmaWhile {
 // before and never handed out again. Call inside the write transaction.
 std::vector<int64_t> ReserveIds(Connection& connection, std::string_view table, int64_t count);
 
-// A PostgreSQL array literal of texts: {"a","b \"quoted\""}.
-std::string PostgresTextArray(const std::vector<std::string>& values);
-
 }  // namespace spmis::store

@@ -6,18 +6,12 @@
 #include <cstring>
 
 #include "store/database.h"
+#include "store/postgres_binary.h"
 
 namespace spmis::store {
 namespace {
 
-// PostgreSQL type oids (pg_type.h); stable across versions.
-constexpr uint32_t kBoolOid = 16, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23, kTextOid = 25,
-                   kJsonOid = 114, kFloat8Oid = 701, kBpcharOid = 1042, kVarcharOid = 1043,
-                   kDateOid = 1082, kTimestampOid = 1114, kTimestamptzOid = 1184, kJsonbOid = 3802;
-
-// PostgreSQL counts days and microseconds from 2000-01-01 00:00:00 UTC.
-constexpr int32_t kPostgresEpochDays = 10957;  // 1970-01-01 to 2000-01-01
-constexpr int64_t kPostgresEpochMicros = int64_t{kPostgresEpochDays} * 86400 * 1000000;
+using namespace pg_binary;  // type oids and epoch
 
 constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // followed by a zero byte
 
@@ -266,7 +260,7 @@ void CopyRowEncoder::AddDate(Date value) {
   }
   if (kind != Kind::kDate) Refuse("the date " + value.ToString());
   BigEndian<int32_t>(4);
-  BigEndian<int32_t>(value.days_since_epoch() - kPostgresEpochDays);
+  BigEndian<int32_t>(value.days_since_epoch() - kEpochDays);
 }
 
 void CopyRowEncoder::AddTimestamp(Timestamp value) {
@@ -278,7 +272,7 @@ void CopyRowEncoder::AddTimestamp(Timestamp value) {
   }
   if (kind != Kind::kTimestamp) Refuse("the timestamp " + value.ToString());
   BigEndian<int32_t>(8);
-  BigEndian<int64_t>(value.micros_since_epoch() - kPostgresEpochMicros);
+  BigEndian<int64_t>(value.micros_since_epoch() - kEpochMicros);
 }
 
 bool CopyRowEncoder::EndRow() {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "store/database.h"
+#include "store/postgres_binary.h"
 #include "store/postgres_copy.h"
 
 namespace spmis::store {
@@ -48,14 +49,7 @@ void CheckCommand(PGconn* conn, const PGresult* result, std::string_view what) {
   }
 }
 
-// PostgreSQL type oids (pg_type.h; stable across versions) and the epoch of
-// its binary dates and timestamps, 2000-01-01 UTC.
-constexpr Oid kBoolOid = 16, kNameOid = 19, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
-              kTextOid = 25, kJsonOid = 114, kFloat8Oid = 701, kBpcharOid = 1042,
-              kVarcharOid = 1043, kDateOid = 1082, kTimestampOid = 1114, kTimestamptzOid = 1184,
-              kJsonbOid = 3802;
-constexpr int32_t kPostgresEpochDays = 10957;
-constexpr int64_t kPostgresEpochMicros = int64_t{kPostgresEpochDays} * 86400 * 1000000;
+using namespace pg_binary;  // type oids and epoch
 
 class PostgresStatement final : public Statement {
  public:
@@ -181,13 +175,13 @@ class PostgresStatement final : public Statement {
   std::optional<Date> OptionalDate(int column) const override {
     if (!binary_ || IsNull(column)) return Statement::OptionalDate(column);
     if (Type(column) != kDateOid) NotBinary(column, "a date");
-    return Date::FromDays(BigEndian<int32_t>(column) + kPostgresEpochDays);
+    return Date::FromDays(BigEndian<int32_t>(column) + kEpochDays);
   }
   std::optional<Timestamp> OptionalTimestamp(int column) const override {
     if (!binary_ || IsNull(column)) return Statement::OptionalTimestamp(column);
     auto type = Type(column);
     if (type != kTimestamptzOid && type != kTimestampOid) NotBinary(column, "a timestamp");
-    return Timestamp::FromMicros(BigEndian<int64_t>(column) + kPostgresEpochMicros);
+    return Timestamp::FromMicros(BigEndian<int64_t>(column) + kEpochMicros);
   }
 
  private:
