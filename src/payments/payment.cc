@@ -1,6 +1,7 @@
 #include "payments/payment.h"
 
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 
 namespace spmis::payments {
@@ -114,6 +115,36 @@ std::string EndToEndId(int64_t cycle_id, int64_t entitlement_id, int attempt) {
   std::snprintf(id, sizeof id, "SPMIS-C%06lld-E%010lld-%d", static_cast<long long>(cycle_id),
                 static_cast<long long>(entitlement_id), attempt);
   return id;
+}
+
+std::optional<EndToEndKey> ParseEndToEndId(std::string_view id) {
+  EndToEndKey key;
+  const char* at = id.data();
+  const char* end = id.data() + id.size();
+  auto literal = [&](std::string_view text) {
+    if (static_cast<size_t>(end - at) < text.size() || std::string_view(at, text.size()) != text) {
+      return false;
+    }
+    at += text.size();
+    return true;
+  };
+  auto number = [&](auto& value) {
+    auto [next, error] = std::from_chars(at, end, value);
+    if (error != std::errc() || next == at) return false;
+    at = next;
+    return true;
+  };
+  if (!literal("SPMIS-C") || !number(key.cycle_id) || !literal("-E") ||
+      !number(key.entitlement_id) || !literal("-") || !number(key.attempt) || at != end) {
+    return std::nullopt;
+  }
+  // Only the spelling EndToEndId gives (its padding, no sign): one payment,
+  // one id.
+  if (key.cycle_id <= 0 || key.entitlement_id <= 0 || key.attempt <= 0 ||
+      EndToEndId(key.cycle_id, key.entitlement_id, key.attempt) != id) {
+    return std::nullopt;
+  }
+  return key;
 }
 
 }  // namespace spmis::payments

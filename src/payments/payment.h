@@ -86,8 +86,22 @@ struct Payment {
 };
 
 // "SPMIS-C000007-E0000001234-1": cycle, entitlement and attempt; at most 35
-// characters, as ISO 20022 allows, and never reused. Zero-padded, so ids sort
-// in the order payments are made and the index on them grows at its end.
+// characters, as ISO 20022 allows, and never reused (the payments table keys
+// on entitlement and attempt). Zero-padded, so ids sort in the order of
+// (cycle, entitlement, attempt). Derived, not stored: a payment's id is
+// always EndToEndId of its own cycle, entitlement and attempt.
 std::string EndToEndId(int64_t cycle_id, int64_t entitlement_id, int attempt);
+
+// What an end-to-end id names.
+struct EndToEndKey {
+  int64_t cycle_id = 0;
+  int64_t entitlement_id = 0;
+  int attempt = 0;
+};
+
+// The key of an id EndToEndId made, exactly as it made it; nullopt for any
+// other text (another system's id, a mistyped or re-padded one), which then
+// names no payment.
+std::optional<EndToEndKey> ParseEndToEndId(std::string_view id);
 
 }  // namespace spmis::payments

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "auth/user_service.h"
+#include "payments/payment.h"
 #include "store/database.h"
 #include "testing/process.h"
 
@@ -145,18 +146,20 @@ TEST_F(PaymentFaultsTest, KillsDuringGenerationBatchingAndReconciliationLoseAndD
   {
     auto database = store::Database::Open(db_path_);
     auto connection = database->Acquire();
-    auto query = connection->Prepare("SELECT end_to_end_id, amount_minor FROM payments" + in_cycle +
-                                     " ORDER BY id");
+    auto query =
+        connection->Prepare("SELECT cycle_id, entitlement_id, attempt, amount_minor FROM payments" +
+                            in_cycle + " ORDER BY id");
     std::ofstream status(status_path);
     status << "end_to_end_id,status,amount,reason\n";
     int64_t n = 0;
     while (query->Step()) {
-      int64_t minor = query->Int(1);
+      int64_t minor = query->Int(3);
       std::string amount = std::to_string(minor / 100) + "." + (minor % 100 < 10 ? "0" : "") +
                            std::to_string(minor % 100);
       bool failed = ++n % 7 == 0;
       (failed ? failed_lines : paid_lines)++;
-      status << query->Text(0) << "," << (failed ? "failed" : "paid") << "," << amount << ","
+      status << EndToEndId(query->Int(0), query->Int(1), static_cast<int>(query->Int(2))) << ","
+             << (failed ? "failed" : "paid") << "," << amount << ","
              << (failed ? "AC04 account closed" : "") << "\n";
     }
   }

@@ -1,5 +1,9 @@
 #include "payments/payment_repository.h"
 
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
+
 #include "store/query_builder.h"
 
 namespace spmis::payments {
@@ -216,17 +220,16 @@ std::vector<PaymentBatch> PaymentRepository::Batches(int64_t cycle_id) {
 void PaymentRepository::InsertPayments(const std::vector<Payment>& payments, Timestamp at) {
   if (payments.empty()) return;
   const std::string at_text = at.ToString();  // once, not per row
-  auto writer = db_.BulkInsert(
-      "payments", {"batch_id", "cycle_id", "entitlement_id", "registrant_id", "attempt",
-                   "end_to_end_id", "amount_minor", "currency", "name", "channel", "provider",
-                   "account", "bic", "state", "created_at", "updated_at"});
+  auto writer =
+      db_.BulkInsert("payments", {"batch_id", "cycle_id", "entitlement_id", "registrant_id",
+                                  "attempt", "amount_minor", "currency", "name", "channel",
+                                  "provider", "account", "bic", "state", "created_at"});
   for (const auto& p : payments) {
     writer->Add(p.batch_id);
     writer->Add(p.cycle_id);
     writer->Add(p.entitlement_id);
     writer->Add(p.registrant_id);
     writer->Add(int64_t{p.attempt});
-    writer->Add(p.end_to_end_id);
     writer->Add(p.amount_minor);
     writer->Add(p.currency);
     writer->Add(p.name);
@@ -236,7 +239,6 @@ void PaymentRepository::InsertPayments(const std::vector<Payment>& payments, Tim
     writer->Add(NonEmpty(p.bic));
     writer->Add(PaymentStateName(p.state));
     writer->Add(at_text);
-    writer->Add(at_text);
     writer->EndRow();
   }
   writer->Finish();
@@ -244,7 +246,7 @@ void PaymentRepository::InsertPayments(const std::vector<Payment>& payments, Tim
 
 std::vector<Payment> PaymentRepository::PaymentsOf(int64_t batch_id, int64_t after_id, int limit) {
   auto query = db_.Prepare(
-      "SELECT id, batch_id, cycle_id, entitlement_id, registrant_id, attempt, end_to_end_id, "
+      "SELECT id, batch_id, cycle_id, entitlement_id, registrant_id, attempt, "
       "amount_minor, currency, name, channel, provider, account, bic, state, reason FROM payments "
       "WHERE batch_id = $1 AND id > $2 ORDER BY id LIMIT $3");
   query->Bind(1, batch_id).Bind(2, after_id).Bind(3, int64_t{limit});
@@ -257,35 +259,52 @@ std::vector<Payment> PaymentRepository::PaymentsOf(int64_t batch_id, int64_t aft
     p.entitlement_id = query->Int(3);
     p.registrant_id = query->Int(4);
     p.attempt = static_cast<int>(query->Int(5));
-    p.end_to_end_id = query->Text(6);
-    p.amount_minor = query->Int(7);
-    p.currency = query->Text(8);
-    p.name = query->Text(9);
-    p.channel = ParseChannel(query->Text(10)).value_or(Channel::kCash);
-    p.provider = query->Text(11);
-    p.account = query->Text(12);
-    p.bic = query->OptionalText(13).value_or("");
-    p.state = ParsePaymentState(query->Text(14)).value_or(PaymentState::kPending);
-    p.reason = query->OptionalText(15).value_or("");
+    p.end_to_end_id = EndToEndId(p.cycle_id, p.entitlement_id, p.attempt);
+    p.amount_minor = query->Int(6);
+    p.currency = query->Text(7);
+    p.name = query->Text(8);
+    p.channel = ParseChannel(query->Text(9)).value_or(Channel::kCash);
+    p.provider = query->Text(10);
+    p.account = query->Text(11);
+    p.bic = query->OptionalText(12).value_or("");
+    p.state = ParsePaymentState(query->Text(13)).value_or(PaymentState::kPending);
+    p.reason = query->OptionalText(14).value_or("");
     list.push_back(std::move(p));
   }
   return list;
 }
 
 std::vector<PaymentStatus> PaymentRepository::ByEndToEndIds(const std::vector<std::string>& ids) {
+  // Ids are not stored: each names an entitlement and attempt, looked up by
+  // the (entitlement_id, attempt) key; an entitlement's other attempts, and
+  // one found under another cycle than its id says, are left out.
+  std::unordered_set<std::string_view> wanted;
+  std::vector<int64_t> entitlements;
+  wanted.reserve(ids.size());
+  entitlements.reserve(ids.size());
+  for (const std::string& id : ids) {
+    if (auto key = ParseEndToEndId(id); key && wanted.insert(id).second) {
+      entitlements.push_back(key->entitlement_id);
+    }
+  }
+  std::sort(entitlements.begin(), entitlements.end());
+  entitlements.erase(std::unique(entitlements.begin(), entitlements.end()), entitlements.end());
   std::vector<PaymentStatus> found;
-  InSlices(ids.size(), [&](size_t start, size_t count) {
+  InSlices(entitlements.size(), [&](size_t start, size_t count) {
     auto query = db_.Prepare(
-        "SELECT id, cycle_id, entitlement_id, end_to_end_id, amount_minor, currency, state FROM "
-        "payments WHERE end_to_end_id IN " +
+        "SELECT id, cycle_id, entitlement_id, attempt, amount_minor, currency, state FROM "
+        "payments WHERE entitlement_id IN " +
         Placeholders(count, 1));
-    for (size_t i = 0; i < count; ++i) query->Bind(static_cast<int>(i) + 1, ids[start + i]);
+    for (size_t i = 0; i < count; ++i) {
+      query->Bind(static_cast<int>(i) + 1, entitlements[start + i]);
+    }
     while (query->Step()) {
       PaymentStatus s;
       s.id = query->Int(0);
       s.cycle_id = query->Int(1);
       s.entitlement_id = query->Int(2);
-      s.end_to_end_id = query->Text(3);
+      s.end_to_end_id = EndToEndId(s.cycle_id, s.entitlement_id, static_cast<int>(query->Int(3)));
+      if (!wanted.count(s.end_to_end_id)) continue;
       s.amount_minor = query->Int(4);
       s.currency = query->Text(5);
       s.state = ParsePaymentState(query->Text(6)).value_or(PaymentState::kPending);

@@ -15,6 +15,7 @@
 #include "registry/area_service.h"
 #include "registry/group_service.h"
 #include "registry/individual_service.h"
+#include "store/migrations.h"
 #include "testing/test_database.h"
 
 namespace spmis::payments {
@@ -62,6 +63,25 @@ TEST(PaymentDetailsTest, AccountsAreCheckedByChannel) {
   EXPECT_NE(CheckDetails(d), "");
   EXPECT_EQ(EndToEndId(7, 1234, 2), "SPMIS-C000007-E0000001234-2");
   EXPECT_EQ(MaskAccount("+254712345678"), "*********5678");
+}
+
+TEST(EndToEndIdTest, ParsesOnlyWhatItMade) {
+  auto key = ParseEndToEndId("SPMIS-C000007-E0000001234-2");
+  ASSERT_TRUE(key);
+  EXPECT_EQ(key->cycle_id, 7);
+  EXPECT_EQ(key->entitlement_id, 1234);
+  EXPECT_EQ(key->attempt, 2);
+  // Ids past the padding's width still round-trip.
+  std::string wide = EndToEndId(12345678, 98765432101, 11);
+  ASSERT_TRUE(ParseEndToEndId(wide));
+  EXPECT_EQ(ParseEndToEndId(wide)->entitlement_id, 98765432101);
+  for (const char* other :
+       {"", "SPMIS-C7-E1234-2", "SPMIS-C000007-E0000001234-02", "SPMIS-C000007-E0000001234-",
+        "SPMIS-C000007-E0000001234-2x", "SPMIS-C000007-E-000001234-2",
+        "SPMIS-C000000-E0000001234-1", "spmis-C000007-E0000001234-2", "BANK-REF-0001",
+        "SPMIS-C000007-E0000001234-2 "}) {
+    EXPECT_FALSE(ParseEndToEndId(other)) << other;
+  }
 }
 
 class PaymentsTest : public spmis::testing::BackendTest {
@@ -469,7 +489,151 @@ TEST_P(PaymentsTest, FailedPaymentsAreReissuedOnceAndTheCycleEnds) {
   EXPECT_TRUE(view.totals.balanced());
 }
 
+TEST_P(PaymentsTest, AnIdOfAnotherCycleOrAttemptNamesNoPayment) {
+  std::string a = Household("Amina", 1);
+  Details(a, Channel::kMobileMoney, "M-Pesa", "+254712345678");
+  int64_t cycle = ApprovedCycle();
+  auto made = BatchService(db(), finance_).Create(cycle, {});
+  ASSERT_TRUE(made.ok());
+  auto p = PaymentsOf(made->batches[0].id);
+  ASSERT_EQ(p.size(), 1u);
+  ASSERT_EQ(p[0].end_to_end_id, EndToEndId(cycle, p[0].entitlement_id, 1));
+  std::string file =
+      File("status.csv", "end_to_end_id,status,amount,reason\n" +
+                             EndToEndId(cycle + 1, p[0].entitlement_id, 1) + ",paid,150.00,\n" +
+                             EndToEndId(cycle, p[0].entitlement_id, 2) + ",paid,150.00,\n");
+  auto done = ReconciliationService(db(), finance_).Reconcile(file, StatusFormat::kCsv);
+  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  EXPECT_EQ(done->record.paid, 0);
+  ASSERT_EQ(done->problems.size(), 2u);
+  for (const auto& problem : done->problems) {
+    EXPECT_EQ(problem.problem, "no payment has this end-to-end id");
+  }
+  EXPECT_EQ(PaymentsOf(made->batches[0].id)[0].state, PaymentState::kPending);
+}
+
 INSTANTIATE_BACKEND_TESTS(PaymentsTest);
+
+// Payments written at schema version 13, when end-to-end ids were stored,
+// migrated to derived ids (migration 0014).
+class PaymentsBeforeDerivedIdsTest : public PaymentsTest {
+ protected:
+  PaymentsBeforeDerivedIdsTest() { schema_version_ = 13; }
+};
+
+TEST_P(PaymentsBeforeDerivedIdsTest, KeepTheirIdsStatesAndKeyThroughTheMigration) {
+  std::string a = Household("Amina", 1), b = Household("Baraka", 2);
+  int64_t cycle = ApprovedCycle();
+  std::vector<std::pair<int64_t, int64_t>> entitlements;  // id, registrant
+  {
+    auto query = conn().Prepare(
+        "SELECT id, registrant_id FROM entitlements WHERE cycle_id = $1 ORDER BY id");
+    query->Bind(1, cycle);
+    while (query->Step()) entitlements.emplace_back(query->Int(0), query->Int(1));
+  }
+  ASSERT_EQ(entitlements.size(), 2u);
+  const Timestamp made = *Timestamp::Parse("2026-12-01T08:00:00Z");
+  const Timestamp failed = *Timestamp::Parse("2026-12-03T09:30:00Z");
+  int64_t batch = 0;
+  {
+    store::Transaction transaction(conn());
+    auto insert = conn().Prepare(
+        "INSERT INTO payment_batches (cycle_id, sequence, channel, provider, payments, "
+        "total_minor, currency, created_by, created_at) VALUES ($1, 1, 'mobile_money', 'M-Pesa', "
+        "2, 35000, 'KES', 'fiona.finance', $2) RETURNING id");
+    insert->Bind(1, cycle).Bind(2, made);
+    ASSERT_TRUE(insert->Step());
+    batch = insert->Int(0);
+    insert->Reset();
+    // As batching wrote them then: the id stored, updated_at set at creation.
+    auto payment = conn().Prepare(
+        "INSERT INTO payments (id, batch_id, cycle_id, entitlement_id, registrant_id, attempt, "
+        "end_to_end_id, amount_minor, currency, name, channel, provider, account, state, "
+        "created_at, updated_at, failed_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, 'KES', $8, "
+        "'mobile_money', 'M-Pesa', '+254712345678', $9, $10, $11, $12)");
+    payment->Bind(1, int64_t{7}).Bind(2, batch).Bind(3, cycle).Bind(4, entitlements[0].first);
+    payment->Bind(5, entitlements[0].second)
+        .Bind(6, EndToEndId(cycle, entitlements[0].first, 1))
+        .Bind(7, int64_t{15000})
+        .Bind(8, "Amina Otieno")
+        .Bind(9, "pending")
+        .Bind(10, made)
+        .Bind(11, made)
+        .BindNull(12);
+    payment->Execute();
+    payment->Reset();
+    payment->Bind(1, int64_t{9}).Bind(2, batch).Bind(3, cycle).Bind(4, entitlements[1].first);
+    payment->Bind(5, entitlements[1].second)
+        .Bind(6, EndToEndId(cycle, entitlements[1].first, 1))
+        .Bind(7, int64_t{20000})
+        .Bind(8, "Baraka Otieno")
+        .Bind(9, "failed")
+        .Bind(10, made)
+        .Bind(11, failed)
+        .Bind(12, failed);
+    payment->Execute();
+    // Ids up to 20 were handed out before (an insert rolled back): never again.
+    conn().Execute(GetParam() == store::Backend::kSqlite
+                       ? "UPDATE sqlite_sequence SET seq = 20 WHERE name = 'payments'"
+                       : "SELECT setval(pg_get_serial_sequence('payments', 'id'), 20)");
+    transaction.Commit();
+  }
+
+  auto migrated = store::ApplyMigrations(conn());
+  ASSERT_TRUE(migrated.ok()) << migrated.error().ToString();
+  EXPECT_GE(*migrated, 1);
+
+  auto p = PaymentsOf(batch);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].id, 7);
+  EXPECT_EQ(p[0].end_to_end_id, EndToEndId(cycle, entitlements[0].first, 1));
+  EXPECT_EQ(p[0].state, PaymentState::kPending);
+  EXPECT_EQ(p[0].name, "Amina Otieno");
+  EXPECT_EQ(p[1].id, 9);
+  EXPECT_EQ(p[1].state, PaymentState::kFailed);
+  {
+    auto query = conn().Prepare(
+        "SELECT id, updated_at IS NULL, failed_at IS NOT NULL FROM payments ORDER BY id");
+    ASSERT_TRUE(query->Step());
+    EXPECT_EQ(query->Int(1), 1);  // never changed since made
+    EXPECT_EQ(query->Int(2), 0);
+    ASSERT_TRUE(query->Step());
+    EXPECT_EQ(query->Int(1), 0);  // its failure kept
+    EXPECT_EQ(query->Int(2), 1);
+    EXPECT_FALSE(query->Step());
+  }
+  // The same attempt of an entitlement twice is refused by the new key.
+  {
+    Payment again = p[1];
+    again.state = PaymentState::kFailed;
+    store::Transaction transaction(conn());
+    EXPECT_THROW(PaymentRepository(conn()).InsertPayments({again}, failed), store::DatabaseError);
+  }
+  // A re-issue is a new attempt, with an id never handed out before.
+  Payment reissue = p[1];
+  reissue.attempt = 2;
+  reissue.state = PaymentState::kPending;
+  {
+    store::Transaction transaction(conn());
+    PaymentRepository(conn()).InsertPayments({reissue}, failed);
+    transaction.Commit();
+  }
+  auto after = PaymentsOf(batch);
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[2].end_to_end_id, EndToEndId(cycle, entitlements[1].first, 2));
+  EXPECT_GT(after[2].id, 20);  // (PostgreSQL spent 21 on the refused insert)
+
+  // Reconciliation finds the migrated payment by its id.
+  std::string file = File("status.csv", "end_to_end_id,status,amount,reason\n" +
+                                            p[0].end_to_end_id + ",paid,150.00,\n");
+  auto done = ReconciliationService(db(), finance_).Reconcile(file, StatusFormat::kCsv);
+  ASSERT_TRUE(done.ok()) << done.error().ToString();
+  EXPECT_EQ(done->record.paid, 1);
+  EXPECT_TRUE(done->problems.empty());
+  EXPECT_EQ(PaymentsOf(batch)[0].state, PaymentState::kPaid);
+}
+
+INSTANTIATE_BACKEND_TESTS(PaymentsBeforeDerivedIdsTest);
 
 }  // namespace
 }  // namespace spmis::payments

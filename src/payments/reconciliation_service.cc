@@ -89,7 +89,7 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   // what is committed; SetStates settles only pending payments, so a payment
   // settled meanwhile by someone else is never settled twice.
   struct LookedUp {
-    std::vector<StatusLine> lines;  // in end-to-end id order, the unique index's
+    std::vector<StatusLine> lines;  // in end-to-end id order: (entitlement, attempt), the key
     std::unordered_map<std::string, PaymentStatus> found;
   };
   auto look_up = [this, &duplicates](std::vector<StatusLine> lines) {

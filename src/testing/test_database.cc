@@ -20,8 +20,8 @@ std::string UniqueSuffix() {
 
 }  // namespace
 
-std::unique_ptr<TestDatabase> TestDatabase::Create(store::Backend backend,
-                                                   std::string& skip_reason) {
+std::unique_ptr<TestDatabase> TestDatabase::Create(store::Backend backend, std::string& skip_reason,
+                                                   int schema_version) {
   std::unique_ptr<TestDatabase> test(new TestDatabase());  // NOLINT: private constructor
   test->backend_ = backend;
   if (backend == store::Backend::kSqlite) {
@@ -46,7 +46,11 @@ std::unique_ptr<TestDatabase> TestDatabase::Create(store::Backend backend,
     test->location_ = test->admin_url_ + separator + "options=-csearch_path%3D" + test->cleanup_;
   }
   test->database_ = store::Database::Open(test->location_);
-  auto migrated = store::ApplyMigrations(*test->database_->Acquire());
+  std::vector<store::Migration> migrations;
+  for (const auto& m : store::SchemaMigrations()) {
+    if (schema_version == 0 || m.version <= schema_version) migrations.push_back(m);
+  }
+  auto migrated = store::ApplyMigrations(*test->database_->Acquire(), migrations);
   if (!migrated.ok()) ADD_FAILURE() << migrated.error().ToString();
   return test;
 }
@@ -70,7 +74,7 @@ TestDatabase::~TestDatabase() {
 
 void BackendTest::SetUp() {
   std::string skip_reason;
-  test_db_ = TestDatabase::Create(GetParam(), skip_reason);
+  test_db_ = TestDatabase::Create(GetParam(), skip_reason, schema_version_);
   if (!test_db_) GTEST_SKIP() << skip_reason;
 }
 

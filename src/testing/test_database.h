@@ -19,7 +19,10 @@ namespace spmis::testing {
 class TestDatabase {
  public:
   // Nullptr (with the reason in `skip_reason`) when the backend is unavailable.
-  static std::unique_ptr<TestDatabase> Create(store::Backend backend, std::string& skip_reason);
+  // Migrated to `schema_version` when given (to test a later migration on
+  // rows written before it), else to the newest.
+  static std::unique_ptr<TestDatabase> Create(store::Backend backend, std::string& skip_reason,
+                                              int schema_version = 0);
   ~TestDatabase();
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
@@ -43,6 +46,9 @@ class BackendTest : public ::testing::TestWithParam<store::Backend> {
   void TearDown() override;
   store::Database& db() { return test_db_->database(); }
   const std::string& location() const { return test_db_->location(); }
+
+  // Set by a fixture's constructor to start from an older schema (0: newest).
+  int schema_version_ = 0;
 
  private:
   std::unique_ptr<TestDatabase> test_db_;
