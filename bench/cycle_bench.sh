@@ -55,7 +55,10 @@ code="BENCH-$(date +%s)"
   --funding-account GB82WEST12345698765432 --funding-bic NWBKGB2L \
   --database "$database" >/dev/null
 timed enroll "$spmis" eligibility run "$code" --as-of 2026-11-23 --database "$database"
-cycle=$("$spmis" cycle create "$code" --start 2026-12-01 --end 2026-12-31 --database "$database")
+# The cycle starts today: its beneficiaries are the members enrolled at its
+# start, and they were enrolled just now.
+cycle=$("$spmis" cycle create "$code" --start "$(date -u +%F)" \
+  --end "$(date -u -d '+30 days' +%F)" --database "$database")
 total=0
 timed generate "$spmis" cycle generate "$cycle" --user bench.finance --database "$database"
 "$spmis" cycle submit "$cycle" --user bench.finance --database "$database" >/dev/null
