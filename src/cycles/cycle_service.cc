@@ -1,5 +1,7 @@
 #include "cycles/cycle_service.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <cmath>
 #include <limits>
@@ -235,15 +237,12 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
   programs::RegistryScan(database_, *compiled.registry, *compiled.amount, nullptr, options)
       .Run([&](programs::EvaluatedRange& range) {
         store::Transaction transaction(db);
-        auto members = memberships.InRange(program.id, range.first_id, range.last_id);
+        const std::vector<int64_t> enrolled =
+            memberships.EnrolledBefore(program.id, range.first_id, range.last_id, enrolled_by);
         auto entitled = cycles.EntitledIn(cycle.id, range.first_id, range.last_id);
         std::vector<Entitlement> created;
         for (size_t i = 0; i < range.ids.size(); ++i) {
-          auto m = members.find(range.ids[i]);
-          if (m == members.end() || m->second.state != MembershipState::kEnrolled ||
-              !m->second.enrolled_at || enrolled_by <= *m->second.enrolled_at) {
-            continue;
-          }
+          if (!std::binary_search(enrolled.begin(), enrolled.end(), range.ids[i])) continue;
           ++summary.beneficiaries;
           if (entitled.count(range.ids[i])) {
             ++summary.existing;

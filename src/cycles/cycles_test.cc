@@ -102,6 +102,25 @@ class CyclesTest : public spmis::testing::BackendTest {
   std::optional<store::PooledConnection> connection_;
 };
 
+TEST_P(CyclesTest, MembersEnrolledAfterTheCyclesFirstDayAreNotItsBeneficiaries) {
+  Household({Born(36), Born(2)});
+  Program(std::nullopt);  // enrolls now, today
+  CycleService service(db(), finance_);
+  // Began two days ago: those enrolled today came too late for it.
+  auto late = service.Create("CG", kStart.AddDays(-2), kStart.AddDays(20));
+  ASSERT_TRUE(late.ok()) << late.error().ToString();
+  auto generated = service.Generate(late->id, nullptr);
+  ASSERT_TRUE(generated.ok()) << generated.error().ToString();
+  EXPECT_EQ(generated->beneficiaries, 0);
+  EXPECT_EQ(generated->created, 0);
+  // The next one begins later: they are enrolled by then.
+  auto next = service.Create("CG", kStart.AddDays(21), kStart.AddDays(50));
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  generated = service.Generate(next->id, nullptr);
+  ASSERT_TRUE(generated.ok()) << generated.error().ToString();
+  EXPECT_EQ(generated->beneficiaries, 1);
+}
+
 TEST_P(CyclesTest, EntitlementsAreComputedOncePerBeneficiaryToTheMinorUnit) {
   int64_t one_child = Household({Born(36), Born(2)});
   int64_t four_children = Household({Born(41), Born(4), Born(3), Born(2), Born(1)});

@@ -39,6 +39,19 @@ std::unordered_map<int64_t, ProgramMembership> MembershipRepository::InRange(int
   return found;
 }
 
+std::vector<int64_t> MembershipRepository::EnrolledBefore(int64_t program_id, int64_t first,
+                                                          int64_t last, Timestamp before) {
+  // SQLite compares the fixed-width UTC texts every timestamp is stored as,
+  // PostgreSQL the timestamps: the same order.
+  auto query = db_.Prepare(
+      "SELECT registrant_id FROM program_memberships WHERE program_id = $1 AND registrant_id "
+      "BETWEEN $2 AND $3 AND state = 'enrolled' AND enrolled_at < $4 ORDER BY registrant_id");
+  query->Bind(1, program_id).Bind(2, first).Bind(3, last).Bind(4, before);
+  std::vector<int64_t> ids;
+  while (query->Step()) ids.push_back(query->Int(0));
+  return ids;
+}
+
 std::optional<ProgramMembership> MembershipRepository::Find(int64_t program_id,
                                                             int64_t registrant_id) {
   auto found = InRange(program_id, registrant_id, registrant_id);

@@ -28,6 +28,11 @@ class MembershipRepository {
  public:
   explicit MembershipRepository(store::Connection& connection) : db_(connection) {}
 
+  // The registrants first..last (ids) enrolled in the program before
+  // `before` and still enrolled, in id order: a cycle's beneficiaries. Read
+  // without the rest of their memberships, a million at a time.
+  std::vector<int64_t> EnrolledBefore(int64_t program_id, int64_t first, int64_t last,
+                                      Timestamp before);
   // The memberships of registrants first..last (ids) in the program.
   std::unordered_map<int64_t, ProgramMembership> InRange(int64_t program_id, int64_t first,
                                                          int64_t last);
