@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include "audit/audit_log.h"
 #include "core/money.h"
@@ -232,86 +233,139 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
       R"({"as_of":")" + as_of.ToString() + R"(","fixed":)" + std::to_string(fixed) + R"(,"cap":)" +
       (rules.amount_cap ? std::to_string(*rules.amount_cap) : "null") + R"(,"from_rule":)";
   CycleRepository cycles(db);
-  programs::MembershipRepository memberships(db);
+  // A range's entitlements from its evaluated amounts; `entitled` are the
+  // beneficiaries who have one already (an earlier or interrupted run).
+  auto entitle = [&](const programs::EvaluatedRange& range, const std::vector<int64_t>& enrolled,
+                     const std::unordered_set<int64_t>& entitled, GenerationSummary& part) {
+    std::vector<Entitlement> created;
+    for (size_t i = 0; i < range.ids.size(); ++i) {
+      if (!std::binary_search(enrolled.begin(), enrolled.end(), range.ids[i])) continue;
+      ++part.beneficiaries;
+      if (entitled.count(range.ids[i])) {
+        ++part.existing;
+        continue;
+      }
+      std::string reason;
+      auto from_rule = MinorUnits(range.results[i], reason);
+      int64_t amount = 0;
+      if (from_rule && __builtin_add_overflow(fixed, *from_rule, &amount)) {
+        from_rule.reset();
+        reason = "the amount overflows";
+      }
+      if (from_rule && amount < 0) {
+        from_rule.reset();
+        reason = "the amount is negative (" + std::to_string(amount) + ")";
+      }
+      if (!from_rule) {
+        ++part.refused;
+        if (part.first_refusal.empty()) {
+          part.first_refusal = "registrant " + std::to_string(range.ids[i]) + ": " + reason;
+        }
+        continue;
+      }
+      bool capped = rules.amount_cap && amount > *rules.amount_cap;
+      if (capped) amount = *rules.amount_cap;
+      if (amount == 0 && items.empty()) {
+        ++part.nothing_due;  // nothing to pay: no entitlement to approve or pay
+        continue;
+      }
+      Entitlement e;
+      e.cycle_id = cycle.id;
+      e.registrant_id = range.ids[i];
+      e.amount_minor = amount;
+      e.currency = program.currency;
+      e.items = items;
+      e.rule_version = rules.version;
+      // Written by hand: a JSON object per entitlement, a million times a cycle.
+      e.inputs = inputs_prefix + std::to_string(*from_rule) +
+                 (capped ? R"(,"capped":true})" : R"(,"capped":false})");
+      part.total_minor += amount;
+      created.push_back(std::move(e));
+    }
+    return created;
+  };
+  // The range's beneficiaries and who of them is entitled already are read on
+  // the scan's workers, so the writing thread (the one SQLite lets write)
+  // spends its time writing.
+  struct RangeBeneficiaries {
+    std::vector<int64_t> enrolled;  // ascending
+    std::unordered_set<int64_t> entitled;
+  };
+  auto prepare = [&](store::Connection& reader, programs::EvaluatedRange& range) {
+    RangeBeneficiaries b;
+    b.enrolled = programs::MembershipRepository(reader).EnrolledBefore(program.id, range.first_id,
+                                                                       range.last_id, enrolled_by);
+    if (!b.enrolled.empty()) {
+      b.entitled = CycleRepository(reader).EntitledIn(cycle.id, range.first_id, range.last_id);
+    }
+    range.prepared = std::move(b);
+  };
+  auto add = [](GenerationSummary& to, const GenerationSummary& part) {
+    to.beneficiaries += part.beneficiaries;
+    to.created += part.created;
+    to.existing += part.existing;
+    to.refused += part.refused;
+    to.nothing_due += part.nothing_due;
+    to.total_minor += part.total_minor;
+    if (to.first_refusal.empty()) to.first_refusal = part.first_refusal;
+  };
   bool cancelled = false;
   programs::RegistryScan(database_, *compiled.registry, *compiled.amount, nullptr, options)
-      .Run([&](programs::EvaluatedRange& range) {
-        store::Transaction transaction(db);
-        const std::vector<int64_t> enrolled =
-            memberships.EnrolledBefore(program.id, range.first_id, range.last_id, enrolled_by);
-        auto entitled = cycles.EntitledIn(cycle.id, range.first_id, range.last_id);
-        std::vector<Entitlement> created;
-        for (size_t i = 0; i < range.ids.size(); ++i) {
-          if (!std::binary_search(enrolled.begin(), enrolled.end(), range.ids[i])) continue;
-          ++summary.beneficiaries;
-          if (entitled.count(range.ids[i])) {
-            ++summary.existing;
-            continue;
-          }
-          std::string reason;
-          auto from_rule = MinorUnits(range.results[i], reason);
-          int64_t amount = 0;
-          if (from_rule && __builtin_add_overflow(fixed, *from_rule, &amount)) {
-            from_rule.reset();
-            reason = "the amount overflows";
-          }
-          if (from_rule && amount < 0) {
-            from_rule.reset();
-            reason = "the amount is negative (" + std::to_string(amount) + ")";
-          }
-          if (!from_rule) {
-            ++summary.refused;
-            if (summary.first_refusal.empty()) {
-              summary.first_refusal = "registrant " + std::to_string(range.ids[i]) + ": " + reason;
+      .Run(
+          [&](programs::EvaluatedRange& range) {
+            const auto& read = std::any_cast<const RangeBeneficiaries&>(range.prepared);
+            GenerationSummary part;
+            try {
+              store::Transaction transaction(db);
+              auto created = entitle(range, read.enrolled, read.entitled, part);
+              cycles.InsertEntitlements(created, Timestamp::Now());
+              transaction.Commit();
+              part.created = static_cast<int64_t>(created.size());
+            } catch (const store::DatabaseError& e) {
+              if (e.kind() != store::DatabaseError::Kind::kConstraint) throw;
+              // Another run entitled some of them since the worker looked:
+              // look again inside the writing transaction.
+              part = GenerationSummary{};
+              store::Transaction transaction(db);
+              auto created =
+                  entitle(range, read.enrolled,
+                          cycles.EntitledIn(cycle.id, range.first_id, range.last_id), part);
+              cycles.InsertEntitlements(created, Timestamp::Now());
+              transaction.Commit();
+              part.created = static_cast<int64_t>(created.size());
             }
-            continue;
-          }
-          bool capped = rules.amount_cap && amount > *rules.amount_cap;
-          if (capped) amount = *rules.amount_cap;
-          if (amount == 0 && items.empty()) {
-            ++summary.nothing_due;  // nothing to pay: no entitlement to approve or pay
-            continue;
-          }
-          Entitlement e;
-          e.cycle_id = cycle.id;
-          e.registrant_id = range.ids[i];
-          e.amount_minor = amount;
-          e.currency = program.currency;
-          e.items = items;
-          e.rule_version = rules.version;
-          // Written by hand: a JSON object per entitlement, a million times a cycle.
-          e.inputs = inputs_prefix + std::to_string(*from_rule) +
-                     (capped ? R"(,"capped":true})" : R"(,"capped":false})");
-          summary.total_minor += amount;
-          created.push_back(std::move(e));
-        }
-        cycles.InsertEntitlements(created, Timestamp::Now());
-        transaction.Commit();
-        summary.created += static_cast<int64_t>(created.size());
-        if (progress) {
-          progress->SetDone(summary.beneficiaries);
-          if (progress->CancelRequested()) {
-            cancelled = true;
-            return false;
-          }
-        }
-        return true;
-      });
+            add(summary, part);
+            if (progress) {
+              progress->SetDone(summary.beneficiaries);
+              if (progress->CancelRequested()) {
+                cancelled = true;
+                return false;
+              }
+            }
+            return true;
+          },
+          prepare);
   if (cancelled) {
     return Error::Precondition(
         "the generation was cancelled; running it again completes it without duplicates");
   }
-  store::Transaction transaction(db);
-  auto current = cycles.Find(cycle.id);
-  current->prepared_by = principal_.name;
-  current->updated_at = Timestamp::Now();
-  if (!cycles.Update(*current, current->version)) {
-    return Error::Precondition("cycle " + std::to_string(cycle.id) + " changed meanwhile");
+  // Another generation of this cycle may finish at the same moment (both
+  // leave the same entitlements): the one whose version check fails reads the
+  // cycle again. A cycle submitted meanwhile is a real conflict.
+  for (int attempt = 0;; ++attempt) {
+    store::Transaction transaction(db);
+    auto current = cycles.Find(cycle.id);
+    if (current->state != CycleState::kDraft || attempt == 3) {
+      return Error::Precondition("cycle " + std::to_string(cycle.id) + " changed meanwhile");
+    }
+    current->prepared_by = principal_.name;
+    current->updated_at = Timestamp::Now();
+    if (!cycles.Update(*current, current->version)) continue;
+    audit::AuditLog(db).Append(principal_.actor(), "generate", "cycle", std::to_string(cycle.id),
+                               std::nullopt, GenerationJson(summary));
+    transaction.Commit();
+    return summary;
   }
-  audit::AuditLog(db).Append(principal_.actor(), "generate", "cycle", std::to_string(cycle.id),
-                             std::nullopt, GenerationJson(summary));
-  transaction.Commit();
-  return summary;
 }
 
 Result<CycleView> CycleService::Submit(int64_t cycle_id) {

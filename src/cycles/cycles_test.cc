@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "audit/audit_log.h"
 #include "cycles/cycle_repository.h"
 #include "cycles/cycle_service.h"
@@ -161,6 +163,30 @@ TEST_P(CyclesTest, EntitlementsAreComputedOncePerBeneficiaryToTheMinorUnit) {
 
   EXPECT_EQ(CycleService(db(), manager_).Generate(cycle->id, nullptr).error().code,
             ErrorCode::kPermissionDenied);  // a Program Manager does not prepare cycles
+}
+
+TEST_P(CyclesTest, GenerationsRunningAtOnceLeaveOneEntitlementPerBeneficiary) {
+  // A generation reads who is entitled already before it writes; another run
+  // may write in between. Both must end well, with one entitlement each.
+  for (int i = 0; i < 30; ++i) Household({Born(30), Born(1)});
+  Program(std::nullopt);
+  CycleService service(db(), finance_);
+  for (int round = 0; round < 4; ++round) {
+    auto cycle =
+        service.Create("CG", kStart.AddMonths(round), kStart.AddMonths(round + 1).AddDays(-1));
+    ASSERT_TRUE(cycle.ok()) << cycle.error().ToString();
+    Result<GenerationSummary> first = Error::Internal("not run"), second = first;
+    std::thread other([&] { second = CycleService(db(), finance_).Generate(cycle->id, nullptr); });
+    first = service.Generate(cycle->id, nullptr);
+    other.join();
+    ASSERT_TRUE(first.ok()) << first.error().ToString();
+    ASSERT_TRUE(second.ok()) << second.error().ToString();
+    EXPECT_EQ(first->created + second->created, 30);
+    EXPECT_EQ(first->created + first->existing, 30);
+    EXPECT_EQ(second->created + second->existing, 30);
+    EXPECT_EQ(Amounts(cycle->id).size(), 30u);
+    EXPECT_EQ(first->total_minor + second->total_minor, 30 * 15000);
+  }
 }
 
 TEST_P(CyclesTest, TheMakerCannotApproveAndTheBudgetHolds) {

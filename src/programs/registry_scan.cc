@@ -26,7 +26,8 @@ RegistryScan::RegistryScan(store::Database& database, const rules::RegistryRules
       options_(std::move(options)),
       threads_(threads < 1 ? 1 : threads) {}
 
-void RegistryScan::Run(const std::function<bool(EvaluatedRange&)>& consume) {
+void RegistryScan::Run(const std::function<bool(EvaluatedRange&)>& consume,
+                       const PrepareRange& prepare) {
   int64_t max_id;
   {
     auto connection = database_.Acquire();
@@ -65,6 +66,7 @@ void RegistryScan::Run(const std::function<bool(EvaluatedRange&)>& consume) {
             registry_.EvaluateBatch(*second_, *batch, options_.as_of, range.priorities);
           }
         }
+        if (prepare) prepare(*connection, range);
         std::lock_guard lock(mutex);
         done.emplace(index, std::move(range));
         changed.notify_all();

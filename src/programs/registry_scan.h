@@ -6,6 +6,7 @@
 // wait at a time, so memory stays bounded whatever the registry's size.
 #pragma once
 
+#include <any>
 #include <functional>
 #include <vector>
 
@@ -25,7 +26,14 @@ struct EvaluatedRange {
   std::vector<int64_t> ids;  // the registrants read, ascending
   std::vector<cel::Value> results;
   std::vector<cel::Value> priorities;  // the second rule's values; empty without one
+  // What the caller's `prepare` read for this range, on the worker's thread.
+  std::any prepared;
 };
+
+// Reads, for a range just evaluated, what its consumer needs besides the
+// rule's values (e.g. which registrants are a program's members), on the
+// worker's own connection, so the consuming thread only writes.
+using PrepareRange = std::function<void(store::Connection&, EvaluatedRange&)>;
 
 class RegistryScan {
  public:
@@ -34,8 +42,9 @@ class RegistryScan {
                const cel::Program& rule, const cel::Program* second, ReaderOptions options,
                int threads = 2);
   // Calls `consume` for every range in id order (from this thread); stops
-  // when it returns false. A worker's failure is rethrown here.
-  void Run(const std::function<bool(EvaluatedRange&)>& consume);
+  // when it returns false. A worker's failure is rethrown here. `prepare`,
+  // when given, runs on the worker for each range before it is consumed.
+  void Run(const std::function<bool(EvaluatedRange&)>& consume, const PrepareRange& prepare = {});
 
  private:
   store::Database& database_;
