@@ -16,6 +16,7 @@
 #include "cycles/cycle_service.h"
 #include "payments/payment_repository.h"
 #include "programs/program_service.h"
+#include "store/bulk_support.h"
 
 namespace spmis::payments {
 namespace {
@@ -157,6 +158,11 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
                          programs::ProgramService(db, principal_).Get(cycle.program_code));
   const RegistrantKind kind = KindOf(program);
   PaymentRepository payments(db);
+  // Each payment's entitlement was just read from the table and its batch is
+  // written in this transaction, and neither is ever deleted: SQLite's check
+  // of both references would look up a million entitlements again.
+  std::optional<store::SqlitePragmaWhile> references_unchecked;
+  if (write) references_unchecked.emplace(db, "foreign_keys", "OFF");
 
   // One pass over the payables in entitlement order, one open batch per
   // channel and provider; all of it in one transaction, so a crash leaves
@@ -233,7 +239,6 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
       payment.entitlement_id = p.entitlement_id;
       payment.registrant_id = p.registrant_id;
       payment.attempt = p.last_attempt + 1;
-      payment.end_to_end_id = EndToEndId(cycle_id, p.entitlement_id, payment.attempt);
       payment.amount_minor = p.amount_minor;
       payment.currency = p.currency;
       payment.name = p.name.empty() ? RegistrantId{kind, p.registrant_id}.ToString() : p.name;
