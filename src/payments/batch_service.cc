@@ -174,7 +174,7 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
   std::vector<int64_t> reissued;
   const Timestamp now = Timestamp::Now();
   auto flush = [&] {
-    payments.InsertPayments(buffered, now);
+    payments.InsertPayments(buffered);
     buffered.clear();
     payments.ReopenEntitlements(reissued, now);
     reissued.clear();

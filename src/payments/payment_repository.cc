@@ -217,13 +217,11 @@ std::vector<PaymentBatch> PaymentRepository::Batches(int64_t cycle_id) {
   return list;
 }
 
-void PaymentRepository::InsertPayments(const std::vector<Payment>& payments, Timestamp at) {
+void PaymentRepository::InsertPayments(const std::vector<Payment>& payments) {
   if (payments.empty()) return;
-  const std::string at_text = at.ToString();  // once, not per row
   auto writer =
       db_.BulkInsert("payments", {"batch_id", "cycle_id", "entitlement_id", "registrant_id",
-                                  "attempt", "amount_minor", "currency", "name", "channel",
-                                  "provider", "account", "bic", "state", "created_at"});
+                                  "attempt", "amount_minor", "name", "account", "bic", "state"});
   for (const auto& p : payments) {
     writer->Add(p.batch_id);
     writer->Add(p.cycle_id);
@@ -231,44 +229,46 @@ void PaymentRepository::InsertPayments(const std::vector<Payment>& payments, Tim
     writer->Add(p.registrant_id);
     writer->Add(int64_t{p.attempt});
     writer->Add(p.amount_minor);
-    writer->Add(p.currency);
     writer->Add(p.name);
-    writer->Add(ChannelName(p.channel));
-    writer->Add(p.provider);
     writer->Add(p.account);
     writer->Add(NonEmpty(p.bic));
     writer->Add(PaymentStateName(p.state));
-    writer->Add(at_text);
     writer->EndRow();
   }
   writer->Finish();
 }
 
 std::vector<Payment> PaymentRepository::PaymentsOf(int64_t batch_id, int64_t after_id, int limit) {
-  auto query = db_.Prepare(
-      "SELECT id, batch_id, cycle_id, entitlement_id, registrant_id, attempt, "
-      "amount_minor, currency, name, channel, provider, account, bic, state, reason FROM payments "
-      "WHERE batch_id = $1 AND id > $2 ORDER BY id LIMIT $3");
-  query->Bind(1, batch_id).Bind(2, after_id).Bind(3, int64_t{limit});
   std::vector<Payment> list;
+  auto batch = db_.Prepare("SELECT currency, channel, provider FROM payment_batches WHERE id = $1");
+  batch->Bind(1, batch_id);
+  if (!batch->Step()) return list;
+  const std::string currency(batch->Text(0));
+  const Channel channel = ParseChannel(batch->Text(1)).value_or(Channel::kCash);
+  const std::string provider(batch->Text(2));
+  batch->Reset();
+  auto query = db_.Prepare(
+      "SELECT id, cycle_id, entitlement_id, registrant_id, attempt, amount_minor, name, account, "
+      "bic, state, reason FROM payments WHERE batch_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+  query->Bind(1, batch_id).Bind(2, after_id).Bind(3, int64_t{limit});
   while (query->Step()) {
     Payment p;
     p.id = query->Int(0);
-    p.batch_id = query->Int(1);
-    p.cycle_id = query->Int(2);
-    p.entitlement_id = query->Int(3);
-    p.registrant_id = query->Int(4);
-    p.attempt = static_cast<int>(query->Int(5));
+    p.batch_id = batch_id;
+    p.cycle_id = query->Int(1);
+    p.entitlement_id = query->Int(2);
+    p.registrant_id = query->Int(3);
+    p.attempt = static_cast<int>(query->Int(4));
     p.end_to_end_id = EndToEndId(p.cycle_id, p.entitlement_id, p.attempt);
-    p.amount_minor = query->Int(6);
-    p.currency = query->Text(7);
-    p.name = query->Text(8);
-    p.channel = ParseChannel(query->Text(9)).value_or(Channel::kCash);
-    p.provider = query->Text(10);
-    p.account = query->Text(11);
-    p.bic = query->OptionalText(12).value_or("");
-    p.state = ParsePaymentState(query->Text(13)).value_or(PaymentState::kPending);
-    p.reason = query->OptionalText(14).value_or("");
+    p.amount_minor = query->Int(5);
+    p.currency = currency;
+    p.name = query->Text(6);
+    p.channel = channel;
+    p.provider = provider;
+    p.account = query->Text(7);
+    p.bic = query->OptionalText(8).value_or("");
+    p.state = ParsePaymentState(query->Text(9)).value_or(PaymentState::kPending);
+    p.reason = query->OptionalText(10).value_or("");
     list.push_back(std::move(p));
   }
   return list;
@@ -292,8 +292,9 @@ std::vector<PaymentStatus> PaymentRepository::ByEndToEndIds(const std::vector<st
   std::vector<PaymentStatus> found;
   InSlices(entitlements.size(), [&](size_t start, size_t count) {
     auto query = db_.Prepare(
-        "SELECT id, cycle_id, entitlement_id, attempt, amount_minor, currency, state FROM "
-        "payments WHERE entitlement_id IN " +
+        "SELECT p.id, p.cycle_id, p.entitlement_id, p.attempt, p.amount_minor, b.currency, "
+        "p.state FROM payments p JOIN payment_batches b ON b.id = p.batch_id WHERE "
+        "p.entitlement_id IN " +
         Placeholders(count, 1));
     for (size_t i = 0; i < count; ++i) {
       query->Bind(static_cast<int>(i) + 1, entitlements[start + i]);

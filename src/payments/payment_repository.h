@@ -79,7 +79,9 @@ class PaymentRepository {
   void MarkExported(int64_t batch_id, Timestamp at);
   std::optional<PaymentBatch> FindBatch(int64_t id);
   std::vector<PaymentBatch> Batches(int64_t cycle_id);
-  void InsertPayments(const std::vector<Payment>& payments, Timestamp at);
+  // Written as made now: channel, provider, currency and time of creation are
+  // their batch's, and not stored with each payment.
+  void InsertPayments(const std::vector<Payment>& payments);
   std::vector<Payment> PaymentsOf(int64_t batch_id, int64_t after_id, int limit);
 
   // The payments with these end-to-end ids (those that exist).

@@ -589,6 +589,11 @@ TEST_P(PaymentsBeforeDerivedIdsTest, KeepTheirIdsStatesAndKeyThroughTheMigration
   EXPECT_EQ(p[0].end_to_end_id, EndToEndId(cycle, entitlements[0].first, 1));
   EXPECT_EQ(p[0].state, PaymentState::kPending);
   EXPECT_EQ(p[0].name, "Amina Otieno");
+  // Channel, provider and currency now come from the batch.
+  EXPECT_EQ(p[0].channel, Channel::kMobileMoney);
+  EXPECT_EQ(p[0].provider, "M-Pesa");
+  EXPECT_EQ(p[0].currency, "KES");
+  EXPECT_EQ(p[0].account, "+254712345678");
   EXPECT_EQ(p[1].id, 9);
   EXPECT_EQ(p[1].state, PaymentState::kFailed);
   {
@@ -607,7 +612,7 @@ TEST_P(PaymentsBeforeDerivedIdsTest, KeepTheirIdsStatesAndKeyThroughTheMigration
     Payment again = p[1];
     again.state = PaymentState::kFailed;
     store::Transaction transaction(conn());
-    EXPECT_THROW(PaymentRepository(conn()).InsertPayments({again}, failed), store::DatabaseError);
+    EXPECT_THROW(PaymentRepository(conn()).InsertPayments({again}), store::DatabaseError);
   }
   // A re-issue is a new attempt, with an id never handed out before.
   Payment reissue = p[1];
@@ -615,7 +620,7 @@ TEST_P(PaymentsBeforeDerivedIdsTest, KeepTheirIdsStatesAndKeyThroughTheMigration
   reissue.state = PaymentState::kPending;
   {
     store::Transaction transaction(conn());
-    PaymentRepository(conn()).InsertPayments({reissue}, failed);
+    PaymentRepository(conn()).InsertPayments({reissue});
     transaction.Commit();
   }
   auto after = PaymentsOf(batch);
