@@ -89,6 +89,8 @@ class ChunkReader {
   void Run(store::Database& database, const Read& read) {
     try {
       auto connection = database.Acquire();
+      // Read once, in order: a page is not wanted again once passed.
+      store::SqlitePragmaWhile small_cache(*connection, "cache_size", store::kStreamingCacheSize);
       PaymentRepository source(*connection);
       int64_t after = 0;
       while (true) {
@@ -163,6 +165,9 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
   // of both references would look up a million entitlements again.
   std::optional<store::SqlitePragmaWhile> references_unchecked;
   if (write) references_unchecked.emplace(db, "foreign_keys", "OFF");
+  // The run writes far more than any cache holds, in order: pages are
+  // written out as they fill whatever the cache's size.
+  store::SqlitePragmaWhile small_cache(db, "cache_size", store::kStreamingCacheSize);
 
   // One pass over the payables in entitlement order, one open batch per
   // channel and provider; all of it in one transaction, so a crash leaves
