@@ -13,6 +13,7 @@
 #include "core/money.h"
 #include "cycles/cycle_repository.h"
 #include "importer/importer.h"
+#include "store/bulk_support.h"
 
 namespace spmis::payments {
 namespace {
@@ -105,6 +106,8 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
       }
     }
     auto reader = database_.Acquire();
+    // A chunk's payments are read once, in key order.
+    store::SqlitePragmaWhile small_cache(*reader, "cache_size", store::kStreamingCacheSize);
     for (auto& p : PaymentRepository(*reader).ByEndToEndIds(ids)) {
       out.found.emplace(p.end_to_end_id, std::move(p));
     }
