@@ -314,25 +314,28 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
       .Run(
           [&](programs::EvaluatedRange& range) {
             const auto& read = std::any_cast<const RangeBeneficiaries&>(range.prepared);
+            // `look_again`: who is entitled is read inside the writing
+            // transaction, not taken from the worker's earlier reading.
+            auto write = [&](bool look_again) {
+              GenerationSummary part;
+              store::Transaction transaction(db);
+              std::unordered_set<int64_t> now_entitled;
+              if (look_again) {
+                now_entitled = cycles.EntitledIn(cycle.id, range.first_id, range.last_id);
+              }
+              auto created =
+                  entitle(range, read.enrolled, look_again ? now_entitled : read.entitled, part);
+              cycles.InsertEntitlements(created, Timestamp::Now());
+              transaction.Commit();
+              part.created = static_cast<int64_t>(created.size());
+              return part;
+            };
             GenerationSummary part;
             try {
-              store::Transaction transaction(db);
-              auto created = entitle(range, read.enrolled, read.entitled, part);
-              cycles.InsertEntitlements(created, Timestamp::Now());
-              transaction.Commit();
-              part.created = static_cast<int64_t>(created.size());
+              part = write(false);
             } catch (const store::DatabaseError& e) {
               if (e.kind() != store::DatabaseError::Kind::kConstraint) throw;
-              // Another run entitled some of them since the worker looked:
-              // look again inside the writing transaction.
-              part = GenerationSummary{};
-              store::Transaction transaction(db);
-              auto created =
-                  entitle(range, read.enrolled,
-                          cycles.EntitledIn(cycle.id, range.first_id, range.last_id), part);
-              cycles.InsertEntitlements(created, Timestamp::Now());
-              transaction.Commit();
-              part.created = static_cast<int64_t>(created.size());
+              part = write(true);  // another run entitled some of them since the worker looked
             }
             add(summary, part);
             if (progress) {
