@@ -245,10 +245,8 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
       payment.registrant_id = p.registrant_id;
       payment.attempt = p.last_attempt + 1;
       payment.amount_minor = p.amount_minor;
-      payment.currency = p.currency;
+      // Channel, provider and currency are the batch's, not stored per payment.
       payment.name = p.name.empty() ? RegistrantId{kind, p.registrant_id}.ToString() : p.name;
-      payment.channel = p.details->channel;
-      payment.provider = p.details->provider;
       payment.account = p.details->account;
       payment.bic = p.details->bic;
       if (p.failed_before) reissued.push_back(p.entitlement_id);

@@ -44,9 +44,10 @@ void PrepareForKeyLookups(Connection& connection);
 // SqlitePragmaWhile): 8 MB instead of the connection's 64 MB. A page once
 // passed is not wanted again, and each page of a new cache is memory the
 // system hands out afresh: on a 2-core virtual machine, filling 64 MB caches
-// cost batching a million payments about 0.8 s (median of six runs). Cycle
-// generation gained nothing from it, reconciliation lost (its one large
-// update reads pages back), so only batching and export use it.
+// cost batching a million payments about 0.8 s (median of six runs). Used by
+// batching, export and reconciliation's look-ups; cycle generation gained
+// nothing from it, and reconciliation's writer lost (its one large update
+// reads pages back).
 inline constexpr const char* kStreamingCacheSize = "-8192";
 
 // SQLite: a pragma of one connection set for as long as this lives, then
