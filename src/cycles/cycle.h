@@ -40,6 +40,19 @@ struct Cycle {
   Timestamp updated_at;
 };
 
+// What an entitlement's amount was computed from. Only `from_rule` is the
+// beneficiary's own (stored with the entitlement); the date is the cycle's
+// start and the fixed amount and cap are the rule version's, read from
+// there rather than repeated on every row.
+struct EntitlementInputs {
+  Date as_of;                  // the cycle's start: ages are counted at this date
+  int64_t fixed = 0;           // the rule version's fixed amount
+  std::optional<int64_t> cap;  // the rule version's cap, if any
+  int64_t from_rule = 0;       // what the amount rule gave (0 without one)
+  // Whether the cap cut the amount: fixed + from_rule above it.
+  bool capped() const { return cap && fixed + from_rule > *cap; }
+};
+
 struct Entitlement {
   int64_t id = 0;
   int64_t cycle_id = 0;
@@ -49,7 +62,7 @@ struct Entitlement {
   std::string items;  // in-kind items, JSON ("" for none)
   EntitlementState state = EntitlementState::kDraft;
   int rule_version = 0;
-  std::string inputs;  // JSON: what the amount was computed from
+  EntitlementInputs inputs;
 };
 
 // A cycle's money by state, in minor units. Once approved, every approved

@@ -112,7 +112,7 @@ void CycleRepository::InsertEntitlements(const std::vector<Entitlement>& entitle
   const std::string at_text = at.ToString();  // once, not per row
   auto writer = db_.BulkInsert(
       "entitlements", {"cycle_id", "registrant_id", "amount_minor", "currency", "items", "state",
-                       "rule_version", "inputs", "created_at", "updated_at"});
+                       "rule_version", "amount_from_rule", "created_at", "updated_at"});
   for (const auto& e : entitlements) {
     writer->Add(e.cycle_id);
     writer->Add(e.registrant_id);
@@ -121,7 +121,7 @@ void CycleRepository::InsertEntitlements(const std::vector<Entitlement>& entitle
     writer->Add(NonEmpty(e.items));
     writer->Add(EntitlementStateName(e.state));
     writer->Add(static_cast<int64_t>(e.rule_version));
-    writer->Add(e.inputs);
+    writer->Add(e.inputs.from_rule);
     writer->Add(at_text);
     writer->Add(at_text);
     writer->EndRow();
@@ -143,9 +143,14 @@ int64_t CycleRepository::MoveEntitlements(int64_t cycle_id, EntitlementState fro
 
 std::vector<Entitlement> CycleRepository::Entitlements(int64_t cycle_id, int64_t after_id,
                                                        int limit) {
+  // The inputs shared by a cycle's entitlements come from the cycle and the
+  // rule version each entitlement records.
   auto query = db_.Prepare(
-      "SELECT id, cycle_id, registrant_id, amount_minor, currency, items, state, rule_version, "
-      "inputs FROM entitlements WHERE cycle_id = $1 AND id > $2 ORDER BY id LIMIT $3");
+      "SELECT e.id, e.cycle_id, e.registrant_id, e.amount_minor, e.currency, e.items, e.state, "
+      "e.rule_version, e.amount_from_rule, c.start_date, r.amount_fixed, r.amount_cap "
+      "FROM entitlements e JOIN cycles c ON c.id = e.cycle_id "
+      "JOIN program_rules r ON r.program_id = c.program_id AND r.version = e.rule_version "
+      "WHERE e.cycle_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3");
   query->Bind(1, cycle_id).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
   std::vector<Entitlement> list;
   while (query->Step()) {
@@ -158,7 +163,10 @@ std::vector<Entitlement> CycleRepository::Entitlements(int64_t cycle_id, int64_t
     e.items = query->OptionalText(5).value_or("");
     e.state = ParseEntitlementState(query->Text(6)).value_or(EntitlementState::kDraft);
     e.rule_version = static_cast<int>(query->Int(7));
-    e.inputs = query->Text(8);
+    e.inputs.from_rule = query->Int(8);
+    e.inputs.as_of = *query->OptionalDate(9);
+    e.inputs.fixed = query->OptionalInt(10).value_or(0);
+    e.inputs.cap = query->OptionalInt(11);
     list.push_back(std::move(e));
   }
   return list;

@@ -229,9 +229,6 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
   summary.rule_version = rules.version;
   const std::string items = ItemsJson(rules.in_kind_items);
   const int64_t fixed = rules.amount_fixed.value_or(0);
-  const std::string inputs_prefix =
-      R"({"as_of":")" + as_of.ToString() + R"(","fixed":)" + std::to_string(fixed) + R"(,"cap":)" +
-      (rules.amount_cap ? std::to_string(*rules.amount_cap) : "null") + R"(,"from_rule":)";
   CycleRepository cycles(db);
   // A range's entitlements from its evaluated amounts; `entitled` are the
   // beneficiaries who have one already (an earlier or interrupted run).
@@ -276,9 +273,7 @@ Result<GenerationSummary> CycleService::Generate(int64_t cycle_id, jobs::JobCont
       e.currency = program.currency;
       e.items = items;
       e.rule_version = rules.version;
-      // Written by hand: a JSON object per entitlement, a million times a cycle.
-      e.inputs = inputs_prefix + std::to_string(*from_rule) +
-                 (capped ? R"(,"capped":true})" : R"(,"capped":false})");
+      e.inputs.from_rule = *from_rule;  // the rest of the inputs are the cycle's and rule's
       part.total_minor += amount;
       created.push_back(std::move(e));
     }

@@ -11,6 +11,7 @@
 #include "registry/area_service.h"
 #include "registry/group_service.h"
 #include "registry/individual_service.h"
+#include "store/migrations.h"
 #include "testing/test_database.h"
 
 namespace spmis::cycles {
@@ -157,9 +158,28 @@ TEST_P(CyclesTest, EntitlementsAreComputedOncePerBeneficiaryToTheMinorUnit) {
   EXPECT_EQ(again->created, 0);
   EXPECT_EQ(again->existing, 2);
   EXPECT_EQ(Amounts(cycle->id).size(), 2u);
-  auto entitlement = CycleRepository(conn()).Entitlements(cycle->id, 0, 1).at(0);
-  EXPECT_EQ(entitlement.rule_version, 1);
-  EXPECT_NE(entitlement.inputs.find("\"from_rule\":5000"), std::string::npos) << entitlement.inputs;
+  // Each records its rule version and what its amount was computed from;
+  // a later version of the rules changes neither.
+  auto program = programs::ProgramService(conn(), system_).Get("CG");
+  ASSERT_TRUE(program.ok());
+  program->rules.amount_fixed = 12000;
+  program->rules.amount_cap.reset();
+  ASSERT_TRUE(programs::ProgramService(conn(), system_).Update(*program, program->version).ok());
+  std::map<int64_t, Entitlement> listed;
+  for (auto& e : CycleRepository(conn()).Entitlements(cycle->id, 0, 10)) {
+    listed[e.registrant_id] = e;
+  }
+  ASSERT_EQ(listed.size(), 2u);
+  for (const auto& [registrant, e] : listed) {
+    EXPECT_EQ(e.rule_version, 1);
+    EXPECT_EQ(e.inputs.as_of, kStart);
+    EXPECT_EQ(e.inputs.fixed, 10000);
+    EXPECT_EQ(e.inputs.cap, 22000);
+  }
+  EXPECT_EQ(listed[one_child].inputs.from_rule, 5000);
+  EXPECT_FALSE(listed[one_child].inputs.capped());
+  EXPECT_EQ(listed[four_children].inputs.from_rule, 15000);
+  EXPECT_TRUE(listed[four_children].inputs.capped());
 
   EXPECT_EQ(CycleService(db(), manager_).Generate(cycle->id, nullptr).error().code,
             ErrorCode::kPermissionDenied);  // a Program Manager does not prepare cycles
@@ -274,6 +294,53 @@ TEST_P(CyclesTest, LargeCyclesNeedTwoApproversAndSchedulesCoverThePeriod) {
 }
 
 INSTANTIATE_BACKEND_TESTS(CyclesTest);
+
+// Entitlements written at schema version 15, when each row held its inputs
+// as JSON, migrated to keeping only what the rule gave (migration 0016).
+class EntitlementsBeforeSharedInputsTest : public CyclesTest {
+ protected:
+  EntitlementsBeforeSharedInputsTest() { schema_version_ = 15; }
+};
+
+TEST_P(EntitlementsBeforeSharedInputsTest, KeepWhatTheRuleGaveThroughTheMigration) {
+  int64_t household = Household({Born(36), Born(2)});
+  Program(std::nullopt);
+  auto cycle = CycleService(db(), finance_).Create("CG", kStart, kStart.AddDays(29));
+  ASSERT_TRUE(cycle.ok()) << cycle.error().ToString();
+  const Timestamp made = *Timestamp::Parse("2026-12-01T08:00:00Z");
+  {
+    // As generation wrote it then.
+    auto insert = conn().Prepare(
+        "INSERT INTO entitlements (cycle_id, registrant_id, amount_minor, currency, state, "
+        "rule_version, inputs, created_at, updated_at) VALUES ($1, $2, 15000, 'KES', 'draft', 1, "
+        "$3, $4, $4)");
+    insert->Bind(1, cycle->id)
+        .Bind(2, household)
+        .Bind(3, R"({"as_of":")" + kStart.ToString() +
+                     R"(","fixed":10000,"cap":22000,"from_rule":5000,"capped":false})")
+        .Bind(4, made);
+    insert->Execute();
+  }
+  auto migrated = store::ApplyMigrations(conn());
+  ASSERT_TRUE(migrated.ok()) << migrated.error().ToString();
+  EXPECT_GE(*migrated, 1);
+
+  auto listed = CycleRepository(conn()).Entitlements(cycle->id, 0, 10);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].amount_minor, 15000);
+  EXPECT_EQ(listed[0].inputs.from_rule, 5000);
+  EXPECT_EQ(listed[0].inputs.fixed, 10000);
+  EXPECT_EQ(listed[0].inputs.cap, 22000);
+  EXPECT_EQ(listed[0].inputs.as_of, kStart);
+  EXPECT_FALSE(listed[0].inputs.capped());
+  // Generating again finds it: one entitlement per beneficiary still.
+  auto again = CycleService(db(), finance_).Generate(cycle->id, nullptr);
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(again->existing, 1);
+  EXPECT_EQ(again->created, 0);
+}
+
+INSTANTIATE_BACKEND_TESTS(EntitlementsBeforeSharedInputsTest);
 
 }  // namespace
 }  // namespace spmis::cycles

@@ -149,7 +149,12 @@ Response ListEntitlements(const Request& request, RequestContext& context) {
                      {"items", e.items.empty() ? json::value(nullptr) : json::parse(e.items)},
                      {"state", cycles::EntitlementStateName(e.state)},
                      {"rule_version", e.rule_version},
-                     {"inputs", json::parse(e.inputs)}});
+                     {"inputs", json::object{{"as_of", e.inputs.as_of.ToString()},
+                                             {"fixed", e.inputs.fixed},
+                                             {"cap", e.inputs.cap ? json::value(*e.inputs.cap)
+                                                                  : json::value(nullptr)},
+                                             {"from_rule", e.inputs.from_rule},
+                                             {"capped", e.inputs.capped()}}}});
   }
   context.RecordRead("entitlement_list", request.target);
   return JsonResponse(200, json::object{{"items", std::move(items)},

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "cycles/cycle_repository.h"
@@ -135,7 +136,10 @@ class PaymentsTest : public spmis::testing::BackendTest {
     return RegistrantId{RegistrantKind::kGroup, created->id}.ToString();
   }
   // 100.00 + 50.00 per child under 5, approved by a second person.
-  int64_t ApprovedCycle(bool funding_account = true) {
+  // Generates the cycle's entitlements as this version does; a test of an
+  // older schema writes them as that schema's version did instead.
+  using Generator = std::function<void(int64_t cycle)>;
+  int64_t ApprovedCycle(bool funding_account = true, const Generator& generate = {}) {
     programs::Program p;
     p.code = "CG";
     p.name = "Child grant";
@@ -154,7 +158,11 @@ class PaymentsTest : public spmis::testing::BackendTest {
     cycles::CycleService cycles(db(), finance_);
     auto cycle = cycles.Create("CG", kStart, kStart.AddMonths(1).AddDays(-1));
     EXPECT_TRUE(cycle.ok());
-    EXPECT_TRUE(cycles.Generate(cycle->id, nullptr).ok());
+    if (generate) {
+      generate(cycle->id);
+    } else {
+      EXPECT_TRUE(cycles.Generate(cycle->id, nullptr).ok());
+    }
     EXPECT_TRUE(cycles.Submit(cycle->id).ok());
     auto approved = cycles::CycleService(db(), manager_).Approve(cycle->id, "ok");
     EXPECT_TRUE(approved.ok()) << approved.error().ToString();
@@ -523,7 +531,26 @@ class PaymentsBeforeDerivedIdsTest : public PaymentsTest {
 
 TEST_P(PaymentsBeforeDerivedIdsTest, KeepTheirIdsStatesAndKeyThroughTheMigration) {
   std::string a = Household("Amina", 1), b = Household("Baraka", 2);
-  int64_t cycle = ApprovedCycle();
+  // Entitlements as generation wrote them at schema 13: inputs as JSON.
+  int64_t cycle = ApprovedCycle(true, [&](int64_t cycle_id) {
+    int64_t amount = 15000, from_rule = 5000;  // Amina's household first, one child
+    for (const std::string& household : {a, b}) {
+      auto insert = conn().Prepare(
+          "INSERT INTO entitlements (cycle_id, registrant_id, amount_minor, currency, state, "
+          "rule_version, inputs, created_at, updated_at) VALUES ($1, $2, $3, 'KES', 'draft', 1, "
+          "$4, $5, $5)");
+      insert->Bind(1, cycle_id)
+          .Bind(2, RegistrantId::Parse(household)->number)
+          .Bind(3, amount)
+          .Bind(4, R"({"as_of":")" + kStart.ToString() +
+                       R"(","fixed":10000,"cap":null,"from_rule":)" + std::to_string(from_rule) +
+                       R"(,"capped":false})")
+          .Bind(5, Timestamp::Now());
+      insert->Execute();
+      amount += 5000;
+      from_rule += 5000;
+    }
+  });
   std::vector<std::pair<int64_t, int64_t>> entitlements;  // id, registrant
   {
     auto query = conn().Prepare(
