@@ -169,7 +169,7 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
   // written out as they fill whatever the cache's size.
   store::SqlitePragmaWhile small_cache(db, "cache_size", store::kStreamingCacheSize);
 
-  // One pass over the payables in entitlement order, one open batch per
+  // One pass over the payables in beneficiary order, one open batch per
   // channel and provider; all of it in one transaction, so a crash leaves
   // none of this run's batches and running again starts afresh.
   BatchCreation result;
@@ -195,7 +195,7 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
       [&](PaymentRepository& source, int64_t after) {
         return source.Payables(cycle_id, kind, options.reissue_failed, after, kChunk);
       },
-      [](const Payable& p) { return p.entitlement_id; });
+      [](const Payable& p) { return p.registrant_id; });
   while (true) {
     std::vector<Payable> chunk = reader.Next();
     if (chunk.empty()) break;

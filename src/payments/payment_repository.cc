@@ -24,8 +24,7 @@ std::string PayableFrom(RegistrantKind kind, bool reissue) {
       "d.registrant_id = e.registrant_id ";
   if (kind == RegistrantKind::kIndividual)
     sql += "LEFT JOIN individuals i ON i.id = e.registrant_id ";
-  // The first condition is the index entitlements_open's own, spelled out so
-  // that both backends see they may read it.
+  // Read through the key (cycle_id, registrant_id), in beneficiary order.
   sql += "WHERE e.cycle_id = $1 AND e.state IN ('approved', 'failed') ";
   if (!reissue) sql += "AND e.state = 'approved' ";
   sql +=
@@ -144,7 +143,8 @@ std::vector<Payable> PaymentRepository::Payables(int64_t cycle_id, RegistrantKin
       "d.account, d.bic, d.holder_name, CASE WHEN e.state = 'failed' THEN (SELECT "
       "COALESCE(MAX(p.attempt), 0) FROM payments p WHERE p.entitlement_id = e.id AND p.failed_at "
       "IS NOT NULL) ELSE 0 END, " +
-      NameExpression(kind) + PayableFrom(kind, reissue) + "AND e.id > $3 ORDER BY e.id LIMIT $4";
+      NameExpression(kind) + PayableFrom(kind, reissue) +
+      "AND e.registrant_id > $3 ORDER BY e.registrant_id LIMIT $4";
   auto query = db_.Prepare(sql);
   query->Bind(1, cycle_id).Bind(2, KindName(kind)).Bind(3, after).Bind(4, int64_t{limit});
   std::vector<Payable> list;
@@ -390,15 +390,16 @@ void PaymentRepository::AddEvents(const std::vector<PaymentEvent>& events,
   writer->Finish();
 }
 
-int64_t PaymentRepository::OpenEntitlements(int64_t cycle_id) {
+bool PaymentRepository::HasOpenEntitlements(int64_t cycle_id) {
+  // Stops at the first: a cycle still being paid usually has one early on.
   auto query = db_.Prepare(
-      "SELECT COUNT(*) FROM entitlements WHERE cycle_id = $1 AND state IN ('approved', "
-      "'failed')");
+      "SELECT EXISTS (SELECT 1 FROM entitlements WHERE cycle_id = $1 AND state IN ('approved', "
+      "'failed'))");
   query->Bind(1, cycle_id);
   query->Step();
-  int64_t count = query->Int(0);
+  bool open = query->Bool(0);
   query->Reset();
-  return count;
+  return open;
 }
 
 void PaymentRepository::InsertReconciliation(Reconciliation& r) {

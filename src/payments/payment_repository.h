@@ -69,7 +69,7 @@ class PaymentRepository {
   std::optional<PaymentDetails> FindDetails(RegistrantKind kind, int64_t registrant_id);
 
   // Up to `limit` of the cycle's payables (failed ones too when `reissue`)
-  // with an entitlement id above `after`, in id order.
+  // of beneficiaries (registrant ids) above `after`, in that order.
   std::vector<Payable> Payables(int64_t cycle_id, RegistrantKind kind, bool reissue, int64_t after,
                                 int limit);
 
@@ -96,8 +96,8 @@ class PaymentRepository {
   void ReopenEntitlements(const std::vector<int64_t>& entitlement_ids, Timestamp at);
   void AddEvents(const std::vector<PaymentEvent>& events, std::optional<int64_t> reconciliation_id,
                  const std::string& actor, Timestamp at);
-  // How many of the cycle's entitlements are approved (not yet paid) or failed.
-  int64_t OpenEntitlements(int64_t cycle_id);
+  // Whether any of the cycle's entitlements is approved (not yet paid) or failed.
+  bool HasOpenEntitlements(int64_t cycle_id);
 
   void InsertReconciliation(Reconciliation& reconciliation);
   void FinishReconciliation(const Reconciliation& reconciliation, Timestamp at);

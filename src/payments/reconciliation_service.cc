@@ -303,7 +303,7 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   for (int64_t cycle_id : touched) {
     auto cycle = cycles.Find(cycle_id);
     if (!cycle || cycle->state != cycles::CycleState::kDistributing ||
-        payments.OpenEntitlements(cycle_id) > 0) {
+        payments.HasOpenEntitlements(cycle_id)) {
       continue;
     }
     cycle->state = cycles::CycleState::kEnded;
