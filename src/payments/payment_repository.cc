@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
-#include <unordered_set>
+#include <tuple>
 
 #include "store/query_builder.h"
 
@@ -274,43 +274,33 @@ std::vector<Payment> PaymentRepository::PaymentsOf(int64_t batch_id, int64_t aft
   return list;
 }
 
-std::vector<PaymentStatus> PaymentRepository::ByEndToEndIds(const std::vector<std::string>& ids) {
-  // Ids are not stored: each names an entitlement and attempt, looked up by
-  // the (entitlement_id, attempt) key; an entitlement's other attempts, and
-  // one found under another cycle than its id says, are left out.
-  std::unordered_set<std::string_view> wanted;
-  std::vector<int64_t> entitlements;
-  wanted.reserve(ids.size());
-  entitlements.reserve(ids.size());
-  for (const std::string& id : ids) {
-    if (auto key = ParseEndToEndId(id); key && wanted.insert(id).second) {
-      entitlements.push_back(key->entitlement_id);
-    }
-  }
-  std::sort(entitlements.begin(), entitlements.end());
-  entitlements.erase(std::unique(entitlements.begin(), entitlements.end()), entitlements.end());
+std::vector<PaymentStatus> PaymentRepository::OfEntitlements(
+    const std::vector<int64_t>& entitlement_ids) {
   std::vector<PaymentStatus> found;
-  InSlices(entitlements.size(), [&](size_t start, size_t count) {
+  found.reserve(entitlement_ids.size());
+  InSlices(entitlement_ids.size(), [&](size_t start, size_t count) {
     auto query = db_.Prepare(
-        "SELECT p.id, p.cycle_id, p.entitlement_id, p.attempt, p.amount_minor, b.currency, "
-        "p.state FROM payments p JOIN payment_batches b ON b.id = p.batch_id WHERE "
-        "p.entitlement_id IN " +
+        "SELECT id, cycle_id, entitlement_id, attempt, batch_id, amount_minor, state FROM "
+        "payments WHERE entitlement_id IN " +
         Placeholders(count, 1));
     for (size_t i = 0; i < count; ++i) {
-      query->Bind(static_cast<int>(i) + 1, entitlements[start + i]);
+      query->Bind(static_cast<int>(i) + 1, entitlement_ids[start + i]);
     }
     while (query->Step()) {
       PaymentStatus s;
       s.id = query->Int(0);
       s.cycle_id = query->Int(1);
       s.entitlement_id = query->Int(2);
-      s.end_to_end_id = EndToEndId(s.cycle_id, s.entitlement_id, static_cast<int>(query->Int(3)));
-      if (!wanted.count(s.end_to_end_id)) continue;
-      s.amount_minor = query->Int(4);
-      s.currency = query->Text(5);
+      s.attempt = static_cast<int>(query->Int(3));
+      s.batch_id = query->Int(4);
+      s.amount_minor = query->Int(5);
       s.state = ParsePaymentState(query->Text(6)).value_or(PaymentState::kPending);
-      found.push_back(std::move(s));
+      found.push_back(s);
     }
+  });
+  // Each slice comes in index order already; sorting makes it a promise.
+  std::sort(found.begin(), found.end(), [](const PaymentStatus& a, const PaymentStatus& b) {
+    return std::tie(a.entitlement_id, a.attempt) < std::tie(b.entitlement_id, b.attempt);
   });
   return found;
 }

@@ -25,14 +25,15 @@ struct Payable {
   std::string name;                       // the account holder, else the registrant's name
 };
 
-// A payment as reconciliation sees it.
+// A payment as reconciliation sees it: its key (the end-to-end id's parts),
+// its amount (in its batch's currency) and state.
 struct PaymentStatus {
   int64_t id = 0;
   int64_t cycle_id = 0;
   int64_t entitlement_id = 0;
-  std::string end_to_end_id;
+  int attempt = 0;
+  int64_t batch_id = 0;
   int64_t amount_minor = 0;
-  std::string currency;
   PaymentState state = PaymentState::kPending;
 };
 
@@ -84,8 +85,9 @@ class PaymentRepository {
   void InsertPayments(const std::vector<Payment>& payments);
   std::vector<Payment> PaymentsOf(int64_t batch_id, int64_t after_id, int limit);
 
-  // The payments with these end-to-end ids (those that exist).
-  std::vector<PaymentStatus> ByEndToEndIds(const std::vector<std::string>& ids);
+  // Every payment (each attempt) of these entitlements, ordered by
+  // entitlement and attempt; `entitlement_ids` ascending, without repeats.
+  std::vector<PaymentStatus> OfEntitlements(const std::vector<int64_t>& entitlement_ids);
   // Sets the payments' state (and reason) and their entitlements' state.
   // The payments must be pending (else kBusy is thrown: another
   // reconciliation settled one meanwhile). Ids in order write each page once.

@@ -386,6 +386,14 @@ TEST_P(PaymentsTest, ReconciliationAppliesWhatIsSafeAndReportsTheRest) {
             std::string::npos);
   EXPECT_NE(done->problems[1].problem.find("more than one line"), std::string::npos);
   EXPECT_EQ(done->problems[3].problem, "no payment has this end-to-end id");
+  // Each problem quotes the id as the line wrote it.
+  EXPECT_EQ(done->problems[0].end_to_end_id, p[3].end_to_end_id);
+  EXPECT_EQ(done->problems[1].end_to_end_id, p[4].end_to_end_id);
+  EXPECT_EQ(done->problems[2].end_to_end_id, p[4].end_to_end_id);
+  EXPECT_EQ(done->problems[3].end_to_end_id, "SPMIS-C9-E9-1");
+  EXPECT_EQ(done->problems[4].end_to_end_id, p[2].end_to_end_id.substr(0, 5));
+  EXPECT_EQ(done->problems[4].problem,
+            "the status 'bounced' is not understood (paid, failed or pending)");
 
   auto after = PaymentsOf(made->batches[0].id);
   EXPECT_EQ(after[0].state, PaymentState::kPaid);
@@ -464,6 +472,14 @@ TEST_P(PaymentsTest, FailedPaymentsAreReissuedOnceAndTheCycleEnds) {
   EXPECT_EQ(done->record.failed, 1);
   EXPECT_EQ(PaymentsOf(first->batches[0].id)[1].reason, "AC04: account closed");
   EXPECT_EQ(View(cycle).cycle.state, cycles::CycleState::kDistributing);
+  // An amount in another currency than its batch's is reported.
+  std::string in_dollars = report;
+  in_dollars.replace(in_dollars.find("Ccy=\"KES\""), 9, "Ccy=\"USD\"");
+  auto dollars = reconcile.Reconcile(File("dollars.xml", in_dollars), StatusFormat::kPain002);
+  ASSERT_TRUE(dollars.ok()) << dollars.error().ToString();
+  ASSERT_EQ(dollars->problems.size(), 1u);
+  EXPECT_EQ(dollars->problems[0].problem, "the currency USD is not the payment's (KES)");
+  EXPECT_EQ(dollars->record.unchanged, 1);  // the rejected one, failed already
 
   // Without --reissue the failed one is not paid again; with it, once.
   EXPECT_EQ(batches.Create(cycle, {})->payments, 0);

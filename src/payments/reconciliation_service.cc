@@ -6,6 +6,7 @@
 #include <future>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -64,7 +65,33 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
     return ok;
   };
   std::set<int64_t> touched;
-  std::vector<StatusLine> chunk;
+  // The file's distinct reasons, currencies and texts that are not ours (ids
+  // and statuses), each kept once; 0 is "".
+  std::vector<std::string> texts{""};
+  std::unordered_map<std::string, uint32_t> text_index{{"", 0}};
+  auto intern = [&](const std::string& text) {
+    auto [entry, added] = text_index.emplace(text, static_cast<uint32_t>(texts.size()));
+    if (added) texts.push_back(text);
+    return entry->second;
+  };
+  // A status line as deciding it needs it: the payment its id names as
+  // integers (an id this system made is rebuilt from them when a problem
+  // quotes it), the amount as written and the rest as indexes into `texts`.
+  struct Line {
+    int64_t line = 0;
+    EndToEndKey key;           // entitlement_id 0: the id is not one this system makes
+    uint32_t id_text = 0;      // the id as written, when not ours ("" when missing)
+    uint32_t status_text = 0;  // the status as written, when not understood
+    uint32_t reason = 0;
+    uint32_t currency = 0;
+    std::optional<PaymentState> status;
+    std::string amount;  // major units as written; "" when not given
+  };
+  auto key_less = [](const EndToEndKey& a, const EndToEndKey& b) {
+    return std::tie(a.entitlement_id, a.attempt, a.cycle_id) <
+           std::tie(b.entitlement_id, b.attempt, b.cycle_id);
+  };
+  std::vector<Line> chunk;
   // What the file changes, decided chunk by chunk and applied together at
   // the end, in payment and entitlement order whatever the file's order: a
   // file in batch order would otherwise rewrite every page of the
@@ -72,11 +99,9 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   struct Change {
     int64_t payment_id;
     int64_t entitlement_id;
-    uint32_t reason;  // index into `reasons`; 0 for paid
+    uint32_t reason;  // index into `texts`; 0 for paid
   };
   std::vector<Change> changes;
-  std::vector<std::string> reasons{""};
-  std::unordered_map<std::string, uint32_t> reason_index{{"", 0}};
 
   // Ids on more than one line of the file: none of their lines is applied.
   // The file is read once on the hope that there are none (the usual case);
@@ -84,88 +109,116 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   // knowing them.
   std::unordered_set<std::string> duplicates;
   std::vector<uint64_t> hashes;  // of every line's id, to find repeats after one reading
+  auto id_of = [&](const Line& line) {
+    return line.key.entitlement_id
+               ? EndToEndId(line.key.cycle_id, line.key.entitlement_id, line.key.attempt)
+               : texts[line.id_text];
+  };
+  // A repeated id is kept as written (see `reduce`), never as a key.
+  auto repeated = [&](const Line& line) {
+    return !line.key.entitlement_id && duplicates.count(texts[line.id_text]) > 0;
+  };
   // A chunk of the file with the payments its lines name, looked up on a
   // connection and thread of their own while this thread reads and checks
-  // the next chunks: the look-ups are most of a reading's work. They see
-  // what is committed; SetStates settles only pending payments, so a payment
-  // settled meanwhile by someone else is never settled twice.
+  // the next chunks. They see what is committed; SetStates settles only
+  // pending payments, so a payment settled meanwhile by someone else is
+  // never settled twice.
   struct LookedUp {
-    std::vector<StatusLine> lines;  // in end-to-end id order: (entitlement, attempt), the key
-    std::unordered_map<std::string, PaymentStatus> found;
+    std::vector<Line> lines;           // in key order: entitlement, attempt, cycle
+    std::vector<PaymentStatus> found;  // the payments of their entitlements, in the same order
   };
-  auto look_up = [this, &duplicates](std::vector<StatusLine> lines) {
+  auto look_up = [this, &key_less](std::vector<Line> lines) {
     LookedUp out;
     out.lines = std::move(lines);
-    std::sort(out.lines.begin(), out.lines.end(), [](const StatusLine& a, const StatusLine& b) {
-      return a.end_to_end_id < b.end_to_end_id;
-    });
-    std::vector<std::string> ids;
-    for (const auto& line : out.lines) {
-      if (!line.end_to_end_id.empty() && !duplicates.count(line.end_to_end_id)) {
-        ids.push_back(line.end_to_end_id);
+    std::sort(out.lines.begin(), out.lines.end(),
+              [&](const Line& a, const Line& b) { return key_less(a.key, b.key); });
+    std::vector<int64_t> entitlements;
+    entitlements.reserve(out.lines.size());
+    for (const Line& line : out.lines) {
+      int64_t id = line.key.entitlement_id;
+      if (id != 0 && (entitlements.empty() || entitlements.back() != id)) {
+        entitlements.push_back(id);
       }
     }
     auto reader = database_.Acquire();
     // A chunk's payments are read once, in key order.
     store::SqlitePragmaWhile small_cache(*reader, "cache_size", store::kStreamingCacheSize);
-    for (auto& p : PaymentRepository(*reader).ByEndToEndIds(ids)) {
-      out.found.emplace(p.end_to_end_id, std::move(p));
-    }
+    out.found = PaymentRepository(*reader).OfEntitlements(entitlements);
     return out;
   };
   std::deque<std::future<LookedUp>> ahead;  // at most two chunks looked up ahead
+  std::unordered_map<int64_t, std::string> batch_currency;
+  auto currency_of = [&](const PaymentStatus& payment) -> const std::string& {
+    auto found = batch_currency.find(payment.batch_id);
+    if (found == batch_currency.end()) {
+      auto batch = payments.FindBatch(payment.batch_id);
+      found = batch_currency.emplace(payment.batch_id, batch ? batch->currency : "").first;
+    }
+    return found->second;
+  };
   auto decide = [&](LookedUp looked) {
-    const auto& found = looked.found;
     std::vector<ReconciliationProblem> problems;
-    for (const StatusLine& line : looked.lines) {
+    auto next = looked.found.begin();  // lines and payments are in the same order
+    for (const Line& line : looked.lines) {
       ++record.lines;
       auto problem = [&](std::string text) {
         ++record.problems;
-        problems.push_back({line.line, line.end_to_end_id, std::move(text)});
+        problems.push_back({line.line, id_of(line), std::move(text)});
       };
-      if (line.end_to_end_id.empty()) {
+      if (!line.key.entitlement_id && texts[line.id_text].empty()) {
         problem("no end-to-end id");
         continue;
       }
-      if (duplicates.count(line.end_to_end_id)) {
+      if (repeated(line)) {
         problem("the end-to-end id is on more than one line of the file; none of them was applied");
         continue;
       }
       if (!line.status) {
-        problem("the status '" + line.status_text + "' is not understood" +
+        problem("the status '" + texts[line.status_text] + "' is not understood" +
                 (format == StatusFormat::kCsv ? " (paid, failed or pending)" : ""));
         continue;
       }
-      auto it = found.find(line.end_to_end_id);
-      if (it == found.end() || !covers(it->second.cycle_id)) {
+      const PaymentStatus* payment = nullptr;
+      if (line.key.entitlement_id) {
+        while (next != looked.found.end() &&
+               std::tie(next->entitlement_id, next->attempt) <
+                   std::tie(line.key.entitlement_id, line.key.attempt)) {
+          ++next;
+        }
+        if (next != looked.found.end() && next->entitlement_id == line.key.entitlement_id &&
+            next->attempt == line.key.attempt && next->cycle_id == line.key.cycle_id) {
+          payment = &*next;
+        }
+      }
+      if (!payment || !covers(payment->cycle_id)) {
         problem("no payment has this end-to-end id");
         continue;
       }
-      const PaymentStatus& payment = it->second;
-      if (!line.currency.empty() && line.currency != payment.currency) {
-        problem("the currency " + line.currency + " is not the payment's (" + payment.currency +
-                ")");
+      const std::string& currency = currency_of(*payment);
+      const std::string& line_currency = texts[line.currency];
+      if (!line_currency.empty() && line_currency != currency) {
+        problem("the currency " + line_currency + " is not the payment's (" + currency + ")");
         continue;
       }
       if (!line.amount.empty()) {
-        auto amount = Money::ParseMajor(line.amount, payment.currency);
+        auto amount = Money::ParseMajor(line.amount, currency);
         if (!amount.ok()) {
-          problem("the amount '" + line.amount + "' is not an amount in " + payment.currency);
+          problem("the amount '" + line.amount + "' is not an amount in " + currency);
           continue;
         }
-        if (amount->minor_units() != payment.amount_minor) {
-          problem("the amount " + Describe(amount->minor_units(), payment.currency) +
-                  " is not the payment's " + Describe(payment.amount_minor, payment.currency));
+        if (amount->minor_units() != payment->amount_minor) {
+          problem("the amount " + Describe(amount->minor_units(), currency) +
+                  " is not the payment's " + Describe(payment->amount_minor, currency));
           continue;
         }
       }
       const PaymentState to = *line.status;
-      if (payment.state == to) {
+      if (payment->state == to) {
         ++(to == PaymentState::kPending ? record.pending : record.unchanged);
         continue;
       }
-      if (payment.state != PaymentState::kPending) {
-        problem(std::string("the payment is already ") + PaymentStateName(payment.state) +
+      if (payment->state != PaymentState::kPending) {
+        problem(std::string("the payment is already ") + PaymentStateName(payment->state) +
                 "; a status of " + PaymentStateName(to) +
                 " is not applied: settle it with the provider");
         continue;
@@ -174,14 +227,11 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
       if (to == PaymentState::kPaid) {
         ++record.paid;
       } else {
-        std::string text = line.reason.empty() ? "no reason given" : line.reason;
-        auto [entry, added] = reason_index.emplace(text, static_cast<uint32_t>(reasons.size()));
-        if (added) reasons.push_back(text);
-        reason = entry->second;
+        reason = line.reason ? line.reason : intern("no reason given");
         ++record.failed;
       }
-      changes.push_back({payment.id, payment.entitlement_id, reason});
-      touched.insert(payment.cycle_id);
+      changes.push_back({payment->id, payment->entitlement_id, reason});
+      touched.insert(payment->cycle_id);
     }
     std::sort(problems.begin(), problems.end(),
               [](const auto& a, const auto& b) { return a.line < b.line; });
@@ -204,6 +254,23 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
       decide(std::move(looked));
     }
   };
+  // A line of the file as a Line; a line whose id is a repeat is not looked up.
+  auto reduce = [&](const StatusLine& in) {
+    Line line;
+    line.line = in.line;
+    auto key = ParseEndToEndId(in.end_to_end_id);
+    if (key && (duplicates.empty() || !duplicates.count(in.end_to_end_id))) {
+      line.key = *key;
+    } else {
+      line.id_text = intern(in.end_to_end_id);
+    }
+    line.status = in.status;
+    if (!in.status) line.status_text = intern(in.status_text);
+    if (!in.reason.empty()) line.reason = intern(in.reason);
+    if (!in.currency.empty()) line.currency = intern(in.currency);
+    line.amount = in.amount;
+    return line;
+  };
 
   auto decide_all = [&]() -> Status {
     record.lines = record.paid = record.failed = record.pending = record.unchanged =
@@ -215,7 +282,7 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
     chunk.clear();
     Status read = ReadStatusFile(path, format, [&](const StatusLine& line) -> Status {
       if (!line.end_to_end_id.empty()) hashes.push_back(HashOf(line.end_to_end_id));
-      chunk.push_back(line);
+      chunk.push_back(reduce(line));
       if (chunk.size() < kChunk) return OkStatus();
       try {
         submit_and_check(2);
@@ -262,30 +329,40 @@ Result<ReconciliationResult> ReconciliationService::Reconcile(const std::string&
   try {
     // Paid payments, then each reason's failed ones, each set in id order.
     const Timestamp now = Timestamp::Now();
+    std::sort(changes.begin(), changes.end(), [](const Change& a, const Change& b) {
+      return std::tie(a.reason, a.payment_id) < std::tie(b.reason, b.payment_id);
+    });
+    for (auto from = changes.begin(); from != changes.end();) {
+      auto to = std::find_if(from, changes.end(),
+                             [&](const Change& c) { return c.reason != from->reason; });
+      std::vector<int64_t> payment_ids, entitlement_ids;
+      payment_ids.reserve(to - from);
+      entitlement_ids.reserve(to - from);
+      for (auto c = from; c != to; ++c) {
+        payment_ids.push_back(c->payment_id);
+        entitlement_ids.push_back(c->entitlement_id);
+      }
+      std::sort(entitlement_ids.begin(), entitlement_ids.end());
+      payments.SetStates(payment_ids, entitlement_ids,
+                         from->reason == 0 ? PaymentState::kPaid : PaymentState::kFailed,
+                         texts[from->reason], record.id, now);
+      from = to;
+    }
+    // Their events in payment order, a slice at a time.
     std::sort(changes.begin(), changes.end(),
               [](const Change& a, const Change& b) { return a.payment_id < b.payment_id; });
     std::vector<PaymentEvent> events;
-    events.reserve(changes.size());
-    for (const Change& c : changes) {
-      events.push_back({c.payment_id, PaymentState::kPending,
-                        c.reason == 0 ? PaymentState::kPaid : PaymentState::kFailed,
-                        reasons[c.reason]});
-    }
-    for (uint32_t reason = 0; reason < reasons.size(); ++reason) {
-      std::vector<int64_t> payment_ids, entitlement_ids;
-      for (const Change& c : changes) {
-        if (c.reason != reason) continue;
-        payment_ids.push_back(c.payment_id);
-        entitlement_ids.push_back(c.entitlement_id);
+    for (size_t start = 0; start < changes.size(); start += kChunk) {
+      events.clear();
+      for (size_t i = start; i < std::min(changes.size(), start + kChunk); ++i) {
+        const Change& c = changes[i];
+        events.push_back({c.payment_id, PaymentState::kPending,
+                          c.reason == 0 ? PaymentState::kPaid : PaymentState::kFailed,
+                          texts[c.reason]});
       }
-      if (payment_ids.empty()) continue;
-      std::sort(entitlement_ids.begin(), entitlement_ids.end());
-      payments.SetStates(payment_ids, entitlement_ids,
-                         reason == 0 ? PaymentState::kPaid : PaymentState::kFailed, reasons[reason],
-                         record.id, now);
+      payments.AddEvents(events, record.id, principal_.name, now);
     }
     changes = {};
-    payments.AddEvents(events, record.id, principal_.name, now);
   } catch (const store::DatabaseError& e) {
     if (e.kind() == store::DatabaseError::Kind::kBusy) return Error::Conflict(e.what());
     throw;
