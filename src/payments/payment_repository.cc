@@ -39,10 +39,13 @@ std::string NameExpression(RegistrantKind kind) {
   if (kind == RegistrantKind::kIndividual) {
     return "COALESCE(d.holder_name, TRIM(i.given_name || ' ' || i.family_name))";
   }
+  // "individual_id > 0" (always true) lets SQLite read the head from the
+  // covering index group_memberships_head_person rather than the unique
+  // one_head, which would read each membership row as well.
   return "COALESCE(d.holder_name, (SELECT TRIM(h.given_name || ' ' || h.family_name) FROM "
          "group_memberships m JOIN individuals h ON h.id = m.individual_id WHERE m.group_id = "
-         "e.registrant_id AND m.role = 'head' AND m.end_date IS NULL), (SELECT g.name FROM "
-         "registry_groups g WHERE g.id = e.registrant_id))";
+         "e.registrant_id AND m.role = 'head' AND m.end_date IS NULL AND m.individual_id > 0), "
+         "(SELECT g.name FROM registry_groups g WHERE g.id = e.registrant_id))";
 }
 
 PaymentDetails ReadDetails(store::Statement& row, int at, RegistrantKind kind, int64_t id) {
