@@ -4,16 +4,12 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <condition_variable>
-#include <deque>
-#include <functional>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "audit/audit_log.h"
 #include "cycles/cycle_repository.h"
 #include "cycles/cycle_service.h"
+#include "payments/chunk_reader.h"
 #include "payments/payment_repository.h"
 #include "programs/program_service.h"
 #include "store/bulk_support.h"
@@ -51,75 +47,6 @@ std::string BatchJson(const PaymentBatch& b) {
                                       {"total_minor", b.total_minor},
                                       {"currency", b.currency}});
 }
-
-// Reads rows a chunk ahead on its own connection and thread while the caller
-// handles the previous chunk: batching (payables read, payments written) and
-// export (payments read, a file written) each spend about half their time
-// reading. Each chunk starts after the last one's key. Rethrows a reader's
-// failure from Next().
-template <typename Row>
-class ChunkReader {
- public:
-  using Read = std::function<std::vector<Row>(PaymentRepository&, int64_t after)>;
-  using KeyOf = int64_t (*)(const Row&);
-  ChunkReader(store::Database& database, Read read, KeyOf key_of)
-      : key_of_(key_of),
-        thread_([this, &database, read = std::move(read)] { Run(database, read); }) {}
-  ~ChunkReader() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    changed_.notify_all();
-    thread_.join();
-  }
-  // The next chunk; empty at the end.
-  std::vector<Row> Next() {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
-    if (failure_) std::rethrow_exception(failure_);
-    if (ready_.empty()) return {};
-    std::vector<Row> chunk = std::move(ready_.front());
-    ready_.pop_front();
-    changed_.notify_all();
-    return chunk;
-  }
-
- private:
-  void Run(store::Database& database, const Read& read) {
-    try {
-      auto connection = database.Acquire();
-      // Read once, in order: a page is not wanted again once passed.
-      store::SqlitePragmaWhile small_cache(*connection, "cache_size", store::kStreamingCacheSize);
-      PaymentRepository source(*connection);
-      int64_t after = 0;
-      while (true) {
-        std::vector<Row> chunk = read(source, after);
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return ready_.size() < 2 || stop_; });
-        if (stop_ || chunk.empty()) break;
-        after = key_of_(chunk.back());
-        ready_.push_back(std::move(chunk));
-        changed_.notify_all();
-      }
-    } catch (...) {
-      std::lock_guard lock(mutex_);
-      failure_ = std::current_exception();
-    }
-    std::lock_guard lock(mutex_);
-    finished_ = true;
-    changed_.notify_all();
-  }
-
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::vector<Row>> ready_;
-  bool stop_ = false;
-  bool finished_ = false;
-  std::exception_ptr failure_;
-  KeyOf key_of_;
-  std::thread thread_;  // last: started once the rest is ready
-};
 
 }  // namespace
 
@@ -195,7 +122,10 @@ Result<BatchCreation> BatchService::Scan(int64_t cycle_id, const BatchOptions& o
       [&](PaymentRepository& source, int64_t after) {
         return source.Payables(cycle_id, kind, options.reissue_failed, after, kChunk);
       },
-      [](const Payable& p) { return p.registrant_id; });
+      [](const Payable& p) { return p.registrant_id; },
+      [&](PaymentRepository& source, std::vector<Payable>& chunk) {
+        if (write) source.NamePayables(kind, chunk);
+      });
   while (true) {
     std::vector<Payable> chunk = reader.Next();
     if (chunk.empty()) break;

@@ -18,34 +18,17 @@ const char* KindName(RegistrantKind kind) { return RegistrantKindName(kind); }
 
 // The entitlements of cycle $1 that can be paid now, joined with the
 // payment details of registrants of kind $2.
-std::string PayableFrom(RegistrantKind kind, bool reissue) {
+std::string PayableFrom(bool reissue) {
+  // Read through the key (cycle_id, registrant_id), in beneficiary order.
   std::string sql =
       " FROM entitlements e LEFT JOIN payment_details d ON d.registrant_kind = $2 AND "
-      "d.registrant_id = e.registrant_id ";
-  if (kind == RegistrantKind::kIndividual)
-    sql += "LEFT JOIN individuals i ON i.id = e.registrant_id ";
-  // Read through the key (cycle_id, registrant_id), in beneficiary order.
-  sql += "WHERE e.cycle_id = $1 AND e.state IN ('approved', 'failed') ";
+      "d.registrant_id = e.registrant_id WHERE e.cycle_id = $1 AND e.state IN ('approved', "
+      "'failed') ";
   if (!reissue) sql += "AND e.state = 'approved' ";
   sql +=
       "AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.entitlement_id = e.id AND p.failed_at IS "
       "NULL) ";
   return sql;
-}
-
-// Whom a payment is made out to: the account holder when recorded, else the
-// individual, or the head of the group (else the group's name).
-std::string NameExpression(RegistrantKind kind) {
-  if (kind == RegistrantKind::kIndividual) {
-    return "COALESCE(d.holder_name, TRIM(i.given_name || ' ' || i.family_name))";
-  }
-  // "individual_id > 0" (always true) lets SQLite read the head from the
-  // covering index group_memberships_head_person rather than the unique
-  // one_head, which would read each membership row as well.
-  return "COALESCE(d.holder_name, (SELECT TRIM(h.given_name || ' ' || h.family_name) FROM "
-         "group_memberships m JOIN individuals h ON h.id = m.individual_id WHERE m.group_id = "
-         "e.registrant_id AND m.role = 'head' AND m.end_date IS NULL AND m.individual_id > 0), "
-         "(SELECT g.name FROM registry_groups g WHERE g.id = e.registrant_id))";
 }
 
 PaymentDetails ReadDetails(store::Statement& row, int at, RegistrantKind kind, int64_t id) {
@@ -100,6 +83,24 @@ void InSlices(size_t size, Each each) {
     each(start, std::min(kInListLimit, size - start));
 }
 
+// Whom a payment is made out to, when its details name no account holder:
+// the individual, or the head of the group (else the group's name), for the
+// registrant ids in the IN list from $1.
+std::string NamesOf(RegistrantKind kind, size_t count) {
+  if (kind == RegistrantKind::kIndividual) {
+    return "SELECT id, TRIM(given_name || ' ' || family_name) FROM individuals WHERE id IN " +
+           Placeholders(count, 1);
+  }
+  // "individual_id > 0" (always true) lets SQLite read the head from the
+  // covering index group_memberships_head_person rather than the unique
+  // one_head, which would read each membership row as well.
+  return "SELECT g.id, COALESCE((SELECT TRIM(h.given_name || ' ' || h.family_name) FROM "
+         "group_memberships m JOIN individuals h ON h.id = m.individual_id WHERE m.group_id = "
+         "g.id AND m.role = 'head' AND m.end_date IS NULL AND m.individual_id > 0), g.name) FROM "
+         "registry_groups g WHERE g.id IN " +
+         Placeholders(count, 1);
+}
+
 }  // namespace
 
 void PaymentRepository::SaveDetails(PaymentDetails& d) {
@@ -145,9 +146,8 @@ std::vector<Payable> PaymentRepository::Payables(int64_t cycle_id, RegistrantKin
       "SELECT e.id, e.registrant_id, e.amount_minor, e.currency, e.state, d.channel, d.provider, "
       "d.account, d.bic, d.holder_name, CASE WHEN e.state = 'failed' THEN (SELECT "
       "COALESCE(MAX(p.attempt), 0) FROM payments p WHERE p.entitlement_id = e.id AND p.failed_at "
-      "IS NOT NULL) ELSE 0 END, " +
-      NameExpression(kind) + PayableFrom(kind, reissue) +
-      "AND e.registrant_id > $3 ORDER BY e.registrant_id LIMIT $4";
+      "IS NOT NULL) ELSE 0 END" +
+      PayableFrom(reissue) + "AND e.registrant_id > $3 ORDER BY e.registrant_id LIMIT $4";
   auto query = db_.Prepare(sql);
   query->Bind(1, cycle_id).Bind(2, KindName(kind)).Bind(3, after).Bind(4, int64_t{limit});
   std::vector<Payable> list;
@@ -158,12 +158,37 @@ std::vector<Payable> PaymentRepository::Payables(int64_t cycle_id, RegistrantKin
     p.amount_minor = query->Int(2);
     p.currency = query->Text(3);
     p.failed_before = query->Text(4) == "failed";
-    if (!query->IsNull(5)) p.details = ReadDetails(*query, 5, kind, p.registrant_id);
+    if (!query->IsNull(5)) {
+      p.details = ReadDetails(*query, 5, kind, p.registrant_id);
+      p.name = p.details->holder_name;
+    }
     p.last_attempt = static_cast<int>(query->Int(10));
-    p.name = query->OptionalText(11).value_or("");
     list.push_back(std::move(p));
   }
   return list;
+}
+
+void PaymentRepository::NamePayables(RegistrantKind kind, std::vector<Payable>& payables) {
+  // Ascending registrant ids (the order Payables gives) of those to name;
+  // one without details is not paid.
+  std::vector<int64_t> ids;
+  for (const Payable& p : payables) {
+    if (p.name.empty() && p.details) ids.push_back(p.registrant_id);
+  }
+  std::vector<std::pair<int64_t, std::string>> names;
+  names.reserve(ids.size());
+  InSlices(ids.size(), [&](size_t start, size_t count) {
+    auto query = db_.Prepare(NamesOf(kind, count));
+    for (size_t i = 0; i < count; ++i) query->Bind(static_cast<int>(i) + 1, ids[start + i]);
+    while (query->Step()) names.emplace_back(query->Int(0), query->OptionalText(1).value_or(""));
+  });
+  std::sort(names.begin(), names.end());
+  for (Payable& p : payables) {
+    if (!p.name.empty() || !p.details) continue;
+    auto found =
+        std::lower_bound(names.begin(), names.end(), std::pair{p.registrant_id, std::string()});
+    if (found != names.end() && found->first == p.registrant_id) p.name = found->second;
+  }
 }
 
 void PaymentRepository::InsertBatch(PaymentBatch& b) {

@@ -22,7 +22,7 @@ struct Payable {
   bool failed_before = false;             // the entitlement is failed: this is a re-issue
   int last_attempt = 0;                   // 0 when never paid before
   std::optional<PaymentDetails> details;  // none recorded
-  std::string name;                       // the account holder, else the registrant's name
+  std::string name;  // the account holder, else the registrant's name (NamePayables)
 };
 
 // A payment as reconciliation sees it: its key (the end-to-end id's parts),
@@ -73,6 +73,11 @@ class PaymentRepository {
   // of beneficiaries (registrant ids) above `after`, in that order.
   std::vector<Payable> Payables(int64_t cycle_id, RegistrantKind kind, bool reissue, int64_t after,
                                 int limit);
+  // Sets the name of the payables whose details name no account holder: the
+  // individual's, or the group's head's (else the group's own); those
+  // without details are not paid and keep no name. Separate from Payables so
+  // that another thread can do it.
+  void NamePayables(RegistrantKind kind, std::vector<Payable>& payables);
 
   // Sets id and sequence (the cycle's next).
   void InsertBatch(PaymentBatch& batch);
