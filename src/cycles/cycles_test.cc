@@ -280,7 +280,8 @@ TEST_P(CyclesTest, LargeCyclesNeedTwoApproversAndSchedulesCoverThePeriod) {
 
   programs::ProgramService programs(conn(), system_);
   auto program = programs.Get("CG");
-  // A calendar year after the first cycle's, whatever the day the test runs.
+  // A calendar year clear of the first cycle (today plus 29 days), whatever
+  // the day the test runs.
   const int year = kStart.year() + 2;
   programs::Program scheduled = *program;
   scheduled.period_from = Date::FromYmd(year, 1, 1);
