@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 namespace spmis::payments {
 
@@ -112,9 +113,33 @@ std::string CheckDetails(const PaymentDetails& d) {
 
 std::string EndToEndId(int64_t cycle_id, int64_t entitlement_id, int attempt) {
   char id[64];
-  std::snprintf(id, sizeof id, "SPMIS-C%06lld-E%010lld-%d", static_cast<long long>(cycle_id),
-                static_cast<long long>(entitlement_id), attempt);
-  return id;
+  if (cycle_id < 0 || entitlement_id < 0 || attempt < 0) {  // names no payment; as printf pads
+    std::snprintf(id, sizeof id, "SPMIS-C%06lld-E%010lld-%d", static_cast<long long>(cycle_id),
+                  static_cast<long long>(entitlement_id), attempt);
+    return id;
+  }
+  // Written digit by digit rather than by printf: an export of a million
+  // payments makes a million ids, and printf's parsing of its format was a
+  // tenth of the reading thread's time.
+  char* at = id;
+  auto text = [&](std::string_view s) {
+    std::memcpy(at, s.data(), s.size());
+    at += s.size();
+  };
+  auto number = [&](int64_t value, int width) {
+    char digits[24];
+    const int count =
+        static_cast<int>(std::to_chars(digits, digits + sizeof digits, value).ptr - digits);
+    for (int pad = count; pad < width; ++pad) *at++ = '0';
+    text({digits, static_cast<size_t>(count)});
+  };
+  text("SPMIS-C");
+  number(cycle_id, 6);
+  text("-E");
+  number(entitlement_id, 10);
+  text("-");
+  number(attempt, 1);
+  return std::string(id, at);
 }
 
 std::optional<EndToEndKey> ParseEndToEndId(std::string_view id) {

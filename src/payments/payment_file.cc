@@ -151,28 +151,38 @@ const char* ExportFormatName(ExportFormat format) {
 }
 
 void AppendXmlEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
+  // Runs of plain characters are appended whole: a million-payment file
+  // escapes some 20 million characters, nearly all of them plain.
+  size_t plain_from = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    std::string_view replacement;
     switch (c) {
       case '&':
-        out += "&amp;";
+        replacement = "&amp;";
         break;
       case '<':
-        out += "&lt;";
+        replacement = "&lt;";
         break;
       case '>':
-        out += "&gt;";
+        replacement = "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        replacement = "&quot;";
         break;
       case '\'':
-        out += "&apos;";
+        replacement = "&apos;";
         break;
       default:
         // Control characters are not allowed in XML 1.0; a space stands in.
-        out += static_cast<unsigned char>(c) < 0x20 && c != '\t' ? ' ' : c;
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\t') continue;
+        replacement = " ";
     }
+    out.append(text.substr(plain_from, i - plain_from));
+    out.append(replacement);
+    plain_from = i + 1;
   }
+  out.append(text.substr(plain_from));
 }
 
 std::unique_ptr<PaymentFileWriter> NewCsvWriter() { return std::make_unique<CsvFile>(); }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <sstream>
 
 #include "cycles/cycle_repository.h"
@@ -83,6 +84,36 @@ TEST(EndToEndIdTest, ParsesOnlyWhatItMade) {
         "SPMIS-C000007-E0000001234-2 "}) {
     EXPECT_FALSE(ParseEndToEndId(other)) << other;
   }
+}
+
+TEST(EndToEndIdTest, IsPrintfsFormatWhateverTheWidths) {
+  auto printed = [](int64_t cycle, int64_t entitlement, int attempt) {
+    char id[64];
+    std::snprintf(id, sizeof id, "SPMIS-C%06lld-E%010lld-%d", static_cast<long long>(cycle),
+                  static_cast<long long>(entitlement), attempt);
+    return std::string(id);
+  };
+  for (int64_t cycle : {int64_t{0}, int64_t{1}, int64_t{99999}, int64_t{999999}, int64_t{1000000},
+                        int64_t{-3}, std::numeric_limits<int64_t>::max()}) {
+    for (int64_t entitlement : {int64_t{0}, int64_t{7}, int64_t{1234567890}, int64_t{12345678901},
+                                int64_t{-42}, std::numeric_limits<int64_t>::max()}) {
+      for (int attempt : {0, 1, 9, 10, 123, -1}) {
+        EXPECT_EQ(EndToEndId(cycle, entitlement, attempt), printed(cycle, entitlement, attempt));
+      }
+    }
+  }
+}
+
+TEST(XmlEscapeTest, EscapesMarkupAndReplacesControlCharacters) {
+  std::string out = "<Nm>";
+  AppendXmlEscaped(out, "Amina & <Co> \"O'Brien\"\tline\nbreak\x01!");
+  EXPECT_EQ(out, "<Nm>Amina &amp; &lt;Co&gt; &quot;O&apos;Brien&quot;\tline break !");
+  out.clear();
+  AppendXmlEscaped(out, "");
+  AppendXmlEscaped(out, "plain");
+  AppendXmlEscaped(out, "&");
+  AppendXmlEscaped(out, "Zo\xC3\xAB");  // UTF-8 passes through
+  EXPECT_EQ(out, "plain&amp;Zo\xC3\xAB");
 }
 
 class PaymentsTest : public spmis::testing::BackendTest {
