@@ -85,11 +85,10 @@ void InSlices(size_t size, Each each) {
 
 // Whom a payment is made out to, when its details name no account holder:
 // the individual, or the head of the group (else the group's name), for the
-// registrant ids in the IN list from $1.
-std::string NamesOf(RegistrantKind kind, size_t count) {
+// registrant ids that `which` selects ("IN ($1, ...)" or "BETWEEN $1 AND $2").
+std::string NamesOf(RegistrantKind kind, const std::string& which) {
   if (kind == RegistrantKind::kIndividual) {
-    return "SELECT id, TRIM(given_name || ' ' || family_name) FROM individuals WHERE id IN " +
-           Placeholders(count, 1);
+    return "SELECT id, TRIM(given_name || ' ' || family_name) FROM individuals WHERE id " + which;
   }
   // "individual_id > 0" (always true) lets SQLite read the head from the
   // covering index group_memberships_head_person rather than the unique
@@ -97,8 +96,8 @@ std::string NamesOf(RegistrantKind kind, size_t count) {
   return "SELECT g.id, COALESCE((SELECT TRIM(h.given_name || ' ' || h.family_name) FROM "
          "group_memberships m JOIN individuals h ON h.id = m.individual_id WHERE m.group_id = "
          "g.id AND m.role = 'head' AND m.end_date IS NULL AND m.individual_id > 0), g.name) FROM "
-         "registry_groups g WHERE g.id IN " +
-         Placeholders(count, 1);
+         "registry_groups g WHERE g.id " +
+         which;
 }
 
 }  // namespace
@@ -175,13 +174,26 @@ void PaymentRepository::NamePayables(RegistrantKind kind, std::vector<Payable>& 
   for (const Payable& p : payables) {
     if (p.name.empty() && p.details) ids.push_back(p.registrant_id);
   }
+  if (ids.empty()) return;
   std::vector<std::pair<int64_t, std::string>> names;
   names.reserve(ids.size());
-  InSlices(ids.size(), [&](size_t start, size_t count) {
-    auto query = db_.Prepare(NamesOf(kind, count));
-    for (size_t i = 0; i < count; ++i) query->Bind(static_cast<int>(i) + 1, ids[start + i]);
-    while (query->Step()) names.emplace_back(query->Int(0), query->OptionalText(1).value_or(""));
-  });
+  auto read = [&](store::Statement& query) {
+    while (query.Step()) names.emplace_back(query.Int(0), query.OptionalText(1).value_or(""));
+  };
+  if (ids.back() - ids.front() < 2 * static_cast<int64_t>(ids.size())) {
+    // Most of the range is wanted (a first batching reads every
+    // beneficiary): one scan of it costs less than an IN list, which SQLite
+    // first sorts into a temporary index. The few extra names are not used.
+    auto query = db_.Prepare(NamesOf(kind, "BETWEEN $1 AND $2"));
+    query->Bind(1, ids.front()).Bind(2, ids.back());
+    read(*query);
+  } else {
+    InSlices(ids.size(), [&](size_t start, size_t count) {
+      auto query = db_.Prepare(NamesOf(kind, "IN " + Placeholders(count, 1)));
+      for (size_t i = 0; i < count; ++i) query->Bind(static_cast<int>(i) + 1, ids[start + i]);
+      read(*query);
+    });
+  }
   std::sort(names.begin(), names.end());
   for (Payable& p : payables) {
     if (!p.name.empty() || !p.details) continue;

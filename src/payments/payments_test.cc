@@ -567,6 +567,57 @@ TEST_P(PaymentsTest, AnIdOfAnotherCycleOrAttemptNamesNoPayment) {
   EXPECT_EQ(PaymentsOf(made->batches[0].id)[0].state, PaymentState::kPending);
 }
 
+// Payables are named by one scan of their range when it is dense, by IN
+// lists when it is sparse: both give the head's name, keep an account
+// holder's, and leave unnamed whoever has no details.
+TEST_P(PaymentsTest, PayablesAreNamedAfterTheHeadWhetherCloseOrFarApart) {
+  std::vector<int64_t> groups;
+  for (const char* head : {"Amina", "Baraka", "Chebet", "Dalmas", "Esther"}) {
+    groups.push_back(RegistrantId::Parse(Household(head, 1))->number);
+  }
+  auto payable = [&](size_t i, const std::string& holder, bool details) {
+    Payable p;
+    p.registrant_id = groups[i];
+    if (details) {
+      p.details = PaymentDetails{};
+      p.name = holder;
+    }
+    return p;
+  };
+  PaymentRepository repository(conn());
+  // Dense: five in a range of five.
+  std::vector<Payable> dense = {payable(0, "", true), payable(1, "Account Holder", true),
+                                payable(2, "", false), payable(3, "", true), payable(4, "", true)};
+  repository.NamePayables(RegistrantKind::kGroup, dense);
+  EXPECT_EQ(dense[0].name, "Amina Otieno");
+  EXPECT_EQ(dense[1].name, "Account Holder");
+  EXPECT_EQ(dense[2].name, "");
+  EXPECT_EQ(dense[3].name, "Dalmas Otieno");
+  EXPECT_EQ(dense[4].name, "Esther Otieno");
+  // Sparse: the first and the last of five.
+  ASSERT_EQ(groups[4] - groups[0], 4);
+  std::vector<Payable> sparse = {payable(0, "", true), payable(4, "", true)};
+  repository.NamePayables(RegistrantKind::kGroup, sparse);
+  EXPECT_EQ(sparse[0].name, "Amina Otieno");
+  EXPECT_EQ(sparse[1].name, "Esther Otieno");
+  // Individuals, by their own names.
+  auto people =
+      conn().Prepare("SELECT id FROM individuals WHERE given_name = 'Child1' ORDER BY id");
+  std::vector<Payable> children;
+  while (people->Step()) {
+    Payable p;
+    p.registrant_id = people->Int(0);
+    p.details = PaymentDetails{};
+    children.push_back(p);
+  }
+  ASSERT_EQ(children.size(), 5u);
+  std::vector<Payable> far = {children.front(), children.back()};
+  repository.NamePayables(RegistrantKind::kIndividual, children);
+  repository.NamePayables(RegistrantKind::kIndividual, far);
+  for (const Payable& p : children) EXPECT_EQ(p.name, "Child1 Otieno");
+  for (const Payable& p : far) EXPECT_EQ(p.name, "Child1 Otieno");
+}
+
 // The states and channels the code writes are the only ones the database
 // accepts, on both backends; on SQLite the checks of the tables written a
 // million rows at a time are comparisons, not IN lists (migration 0018).
