@@ -1,11 +1,12 @@
 -- SQLite (3.40) checks `state IN ('a', 'b', 'c')` in a CHECK constraint by
--- looking the value up in a temporary index, which costs about 1 µs a
--- row (bench/sqlite_checks.sh): most of a second of a million-row write of
--- entitlements or payments, and again at each change of their state. The same rule written
--- as `state = 'a' OR state = 'b' OR ...` costs next to nothing. So the
--- checks of the tables written a million rows at a time (individuals,
--- program memberships, payment details, entitlements, payments) are
--- rewritten that way; they accept and refuse exactly the same values.
+-- looking the value up in a temporary index, which costs about 1 µs a row
+-- (bench/sqlite_checks.sh): most of a second of a million-row write of
+-- entitlements or payments, and again at each change of their state. The
+-- same rule written as `state = 'a' OR state = 'b' OR ...` costs next to
+-- nothing. So the checks of the tables written a million rows at a time
+-- (individuals, program memberships, payment details, entitlements,
+-- payments) are rewritten that way; they accept and refuse exactly the same
+-- values.
 --
 -- SQLite cannot alter a CHECK constraint, and rebuilding these tables
 -- would copy every row (and entitlements is referred to by payments). A
